@@ -1,0 +1,91 @@
+"""Settings: environment variable ``BLOOMR_<NAME>``, else the default, cast to its type.
+
+One table, ``SETTINGS``, feeds ``Settings.from_env``, ``bloomr --help`` and the README;
+``tests/test_settings.py`` checks that every setting is documented there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in {"1", "true", "yes", "on", "oui"}:
+        return True
+    if value in {"0", "false", "no", "off", "non", ""}:
+        return False
+    raise ValueError(f"valeur booléenne attendue, pas « {text} »")
+
+
+def _optional_path(text: str) -> Path | None:
+    return Path(text) if text.strip() else None
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    return tuple(h.strip() for h in text.split(",") if h.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    cast: Callable[[str], object]
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("corpus", "corpus", "Corpus directory (testimonials/ and taxonomy/).", Path),
+    Setting("index", "var/index", "Index directory holding the generations and the `current` pointer.", Path),
+    Setting("rome", "", "Directory of the official ROME 4.0 CSV export; maps job titles through its ~13,000 appellations.", _optional_path),
+    Setting("host", "127.0.0.1", "Address `bloomr serve` listens on.", str),
+    Setting("port", "8000", "Port `bloomr serve` listens on.", int),
+    Setting("workers", "1", "Number of uvicorn worker processes.", int),
+    Setting("allowed_hosts", "127.0.0.1,localhost,testserver", "Comma-separated Host header values accepted (TrustedHostMiddleware); `*` accepts all.", _hosts),
+    Setting("page_size", "10", "Results per page on the website.", int),
+    Setting("search_budget_ms", "800", "Time budget of one search; past it the best results so far are returned.", int),
+    Setting("debug", "0", "Show Starlette debug pages (never in production).", _bool),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: Path = Path("corpus")
+    index: Path = Path("var/index")
+    rome: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "testserver")
+    page_size: int = 10
+    search_budget_ms: int = 800
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        """``Settings.from_env({"BLOOMR_PORT": "9000"}).port == 9000``; overrides that are not None win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for setting in SETTINGS:
+            raw = env.get(f"BLOOMR_{setting.name.upper()}", setting.default)
+            try:
+                values[setting.name] = setting.cast(raw)
+            except ValueError as exc:
+                raise ValueError(f"BLOOMR_{setting.name.upper()} : {exc}") from exc
+        for key, value in overrides.items():
+            if value is not None:
+                values[key] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def settings_help() -> str:
+    """The settings table as text, for ``bloomr --help``."""
+    lines = ["Settings (environment variables):"]
+    for s in SETTINGS:
+        default = s.default or "(unset)"
+        lines.append(f"  BLOOMR_{s.name.upper():<18} {s.help} Default: {default}")
+    return "\n".join(lines)
+

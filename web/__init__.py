@@ -1,0 +1,1 @@
+"""The Bloomr website and JSON API (Starlette + Jinja2)."""
