@@ -1,0 +1,279 @@
+"""``bloomr``: the maintainer's command. It parses, calls the library, prints; no logic of its own.
+
+Examples::
+
+    bloomr check                       # validate the whole corpus, every error at once
+    bloomr index                       # validate, build a new generation, switch atomically
+    bloomr index --update              # re-index only what changed
+    bloomr withdraw audrey-consultante # gone at once, purged from every kept generation
+    bloomr search "infirmiere" --region FR-BRE --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bloomr.settings import Settings, settings_help
+from search.errors import BloomrError, CorpusError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        corpus=getattr(args, "corpus", None),
+        index=getattr(args, "index", None),
+        rome=getattr(args, "rome", None),
+    )
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _size(n: int) -> str:
+    for unit in ("o", "Ko", "Mo", "Go"):
+        if n < 1024 or unit == "Go":
+            return f"{n:,.0f} {unit}".replace(",", " ") if unit == "o" else f"{n:,.1f} {unit}".replace(",", " ")
+        n = n / 1024  # type: ignore[assignment]
+    return str(n)
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the corpus: every problem as ``path:line: message — remedy``, then a summary.
+
+    Example: bloomr check --corpus corpus
+    """
+    from indexer.corpus import load_corpus, summarize
+
+    report = load_corpus(settings.corpus, rome_dir=settings.rome)
+    for problem in report.problems:
+        _out(str(problem))
+    summary = summarize(report)
+    if report.problems:
+        _out()
+    _out("Corpus : " + ", ".join(f"{key} {value}" for key, value in summary.items()))
+    if report.errors:
+        _out(f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s).")
+        return 1
+    _out(f"Aucune erreur ({len(report.warnings)} avertissement(s)).")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate, build a new generation (or update the current one) and switch to it atomically.
+
+    Example: bloomr index --corpus corpus --index var/index [--update]
+    """
+    from bloomr.progress import ProgressPrinter
+    from indexer.pipeline import index_corpus
+
+    try:
+        built, report = index_corpus(
+            settings.corpus,
+            settings.index,
+            rome_dir=settings.rome,
+            update=args.update,
+            progress=ProgressPrinter(),
+            procs=args.procs,
+        )
+    except CorpusError as exc:
+        for problem in exc.problems:
+            _err(problem)
+        raise
+    _out(f"Génération {built.generation} en service ({settings.index}).")
+    if args.update:
+        _out(f"  ajoutés {built.added}, modifiés {built.changed}, retirés {built.removed}")
+    _out(
+        f"  indexés {built.indexed} · retirés ignorés {built.withdrawn_skipped} · avertissements {len(report.warnings)}"
+        f" · durée {built.duration_s:.2f} s · {built.docs_per_s:,.0f} doc/s · taille {_size(built.size_bytes)}"
+    )
+    if built.previous:
+        _out(f"  précédente conservée pour bloomr rollback : {built.previous}")
+    if built.cleaned:
+        _out(f"  nettoyé : {', '.join(built.cleaned)}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the previous generation again. Example: bloomr rollback --index var/index"""
+    from indexer.pipeline import rollback_index
+
+    current, previous = rollback_index(settings.index)
+    _out(f"Génération {current} de nouveau en service (la précédente, {previous}, reste disponible).")
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
+    """Withdraw a testimonial at once and for good. Example: bloomr withdraw audrey-consultante"""
+    from indexer.pipeline import withdraw
+
+    done = withdraw(settings.index, args.id, corpus_dir=settings.corpus)
+    _out(f"Témoignage « {done.id} » retiré le {done.time}.")
+    _out(f"  générations purgées : {', '.join(done.generations) or 'aucune'}")
+    if done.corpus_file:
+        _out(f"  fichier marqué « status: withdrawn » : {done.corpus_file}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the website on http://HOST:PORT. Example: bloomr serve --port 8000"""
+    import uvicorn
+
+    os.environ["BLOOMR_INDEX"] = str(settings.index)
+    os.environ["BLOOMR_CORPUS"] = str(settings.corpus)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    _out(f"Bloomr sur http://{host}:{port} (index {settings.index}) — Ctrl+C pour arrêter.")
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers or settings.workers,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=5,
+        limit_concurrency=200,
+        h11_max_incomplete_event_size=16 * 1024,
+        server_header=False,
+    )
+    return 0
+
+
+def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
+    return {facet: list(getattr(args, facet) or []) for facet in ("sector", "profession", "country", "region", "theme")}
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    """Search like the website does. Example: bloomr search "ingenieur du son" --region FR-IDF --json"""
+    from search.index import IndexHandle
+    from search.query import search
+
+    generation = IndexHandle(settings.index).current()
+    results = search(
+        generation, args.query, filters=_filters(args), sort=args.sort, page=args.page, page_size=args.page_size
+    )
+    data: dict[str, Any] = results.to_dict()
+    if args.json:
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    relaxed = " (recherche élargie : tous les mots ne sont pas présents)" if data["relaxed"] else ""
+    _out(f"{data['total']} résultat(s) pour « {data['query']} »{relaxed} — page {data['page']}")
+    for hit in data["hits"]:
+        _out(f"- {hit['id']} · {hit['name']}, {hit['profession']} · {hit['region']} · {hit['published']}")
+        snippet = hit["snippet"].replace("<mark>", "«").replace("</mark>", "»")
+        _out(f"    [{hit['section']}] {snippet}")
+    if data.get("suggestion"):
+        _out(f"Vouliez-vous dire « {data['suggestion']} » ?")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Corpus coverage figures (sectors, fiches, regions, themes…). Example: bloomr stats --json"""
+    from indexer.corpus import load_corpus
+    from indexer.stats import coverage
+
+    report = load_corpus(settings.corpus, rome_dir=settings.rome)
+    figures = coverage(report.testimonials)
+    if args.json:
+        _out(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        for key, value in figures.items():
+            _out(f"{key}: {value}")
+    return 0
+
+
+def cmd_themes(args: argparse.Namespace, settings: Settings) -> int:
+    """Explain why each advice theme was given to a testimonial. Example: bloomr themes audrey-consultante"""
+    from indexer.corpus import load_corpus
+    from indexer.themes import explain
+
+    report = load_corpus(settings.corpus, rome_dir=settings.rome)
+    for t in report.testimonials:
+        if t.id == args.id:
+            declared = "déclarés" if t.themes_declared else "déduits du conseil"
+            _out(f"{t.id} : thèmes {declared} : {', '.join(t.themes) or 'aucun'}")
+            for line in explain(t.sections.conseils):
+                _out("  " + line)
+            return 0
+    _err(f"Aucun témoignage « {args.id} » dans {settings.corpus}.")
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bloomr",
+        description=__doc__,
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, *, corpus: bool = False, index: bool = False) -> argparse.ArgumentParser:
+        doc = handler.__doc__ or ""
+        p = sub.add_parser(name, help=doc.splitlines()[0], description=doc)
+        if corpus:
+            p.add_argument("--corpus", type=Path, help="corpus directory (BLOOMR_CORPUS)")
+            p.add_argument("--rome", type=Path, help="ROME 4.0 CSV export directory (BLOOMR_ROME)")
+        if index:
+            p.add_argument("--index", type=Path, help="index directory (BLOOMR_INDEX)")
+        p.set_defaults(handler=handler)
+        return p
+
+    add("check", cmd_check, corpus=True)
+    p = add("index", cmd_index, corpus=True, index=True)
+    p.add_argument("--update", action="store_true", help="re-index only added, changed or removed testimonials")
+    p.add_argument("--procs", type=int, default=1, help="writer processes (2 halves a large build)")
+    add("rollback", cmd_rollback, index=True)
+    p = add("withdraw", cmd_withdraw, corpus=True, index=True)
+    p.add_argument("id", help="testimonial id (file name without .md)")
+    p = add("serve", cmd_serve, index=True)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int)
+    p = add("search", cmd_search, index=True)
+    p.add_argument("query", nargs="?", default="")
+    for facet in ("sector", "profession", "country", "region", "theme"):
+        p.add_argument(f"--{facet}", action="append", metavar=facet.upper())
+    p.add_argument("--sort", default="relevance", choices=("relevance", "recent", "random"))
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--page-size", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p = add("stats", cmd_stats, corpus=True)
+    p.add_argument("--json", action="store_true")
+    p = add("themes", cmd_themes, corpus=True)
+    p.add_argument("id")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+        code: int = args.handler(args, settings)
+        return code
+    except BloomrError as exc:
+        _err(f"bloomr : {exc}")
+        return 1 if not isinstance(exc, CorpusError) else 1
+    except ValueError as exc:  # a malformed BLOOMR_* setting
+        _err(f"bloomr : {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _err("bloomr : interrompu.")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

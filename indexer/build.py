@@ -1,0 +1,366 @@
+"""Write index generations with Whoosh: full builds, incremental updates, purges.
+
+``build_index(testimonials, index_dir, labels=...)`` writes a new generation beside the
+serving one, fsyncs it, checks that it opens with the expected count, then switches
+``current`` atomically and keeps the previous generation for rollback. Readers never
+see a half-built index: they only follow the ``current`` pointer.
+
+This module and ``search/`` are the only ones importing Whoosh.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from indexer import generations as gens
+from indexer.model import Testimonial
+from search.errors import BuildFailed, IndexDamaged, IndexMissing
+from search.schema import bloomr_schema
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called while documents are written."""
+
+INDEX_NAME = "MAIN"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build, update or purge did; printed by the CLI as a summary."""
+
+    generation: str
+    indexed: int
+    withdrawn_skipped: int
+    duration_s: float
+    size_bytes: int
+    previous: str | None = None
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    cleaned: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.indexed / self.duration_s if self.duration_s > 0 else 0.0
+
+
+def document(t: Testimonial) -> dict[str, object]:
+    """The Whoosh fields of one testimonial."""
+    return {
+        "id": t.id,
+        "name": t.name,
+        "profession": t.profession,
+        "rome_label": t.rome_label,
+        "metier": t.sections.metier,
+        "parcours": t.sections.parcours,
+        "passion": t.sections.passion,
+        "conseils": t.sections.conseils,
+        "sector": t.sector,
+        "rome": t.rome,
+        "country": t.country,
+        "region": t.region,
+        "themes": ",".join(t.themes),
+        "theme_key": ",".join(t.themes),
+        "published": int(t.published.strftime("%Y%m%d")),
+        "themes_declared": t.themes_declared,
+    }
+
+
+def _writer(ix: whoosh_index.Index, *, procs: int, limitmb: int) -> SegmentWriter:
+    if procs > 1:
+        return ix.writer(procs=procs, limitmb=limitmb, multisegment=True)  # type: ignore[no-any-return]
+    return ix.writer(limitmb=limitmb)  # type: ignore[no-any-return]
+
+
+def _verify(path: Path, expected: int) -> None:
+    """Open the new generation as a reader would and check its count; raises IndexDamaged."""
+    try:
+        ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+        with ix.searcher() as searcher:
+            count = searcher.doc_count()
+            ids = [fields.get("id") for fields in searcher.reader().all_stored_fields()]
+    except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises
+        raise IndexDamaged(
+            f"La nouvelle génération {path.name} ne s’ouvre pas ({type(exc).__name__} : {exc}).",
+            remedy="La génération en service est conservée ; relancez bloomr index.",
+        ) from exc
+    if count != expected or len(ids) != expected:
+        raise IndexDamaged(
+            f"La nouvelle génération {path.name} contient {count} témoignages au lieu de {expected}.",
+            remedy="La génération en service est conservée ; relancez bloomr index.",
+        )
+
+
+def _publish(index_dir: Path, tmp: Path, name: str, expected: int) -> tuple[str | None, tuple[str, ...]]:
+    """fsync, verify, rename into place, switch ``current``; returns (previous, pruned)."""
+    gens.fsync_tree(tmp)
+    _verify(tmp, expected)
+    final = index_dir / name
+    tmp.rename(final)
+    gens.fsync_dir(index_dir)
+    previous = gens.pointer(index_dir, gens.CURRENT)
+    gens.switch_pointer(index_dir, gens.CURRENT, name)
+    if previous and previous != name and (index_dir / previous).is_dir():
+        gens.switch_pointer(index_dir, gens.PREVIOUS, previous)
+    return previous, tuple(gens.prune(index_dir))
+
+
+def _meta(
+    name: str, testimonials: Sequence[Testimonial], labels: Mapping[str, object], withdrawn: Iterable[str]
+) -> dict[str, object]:
+    return {
+        "generation": name,
+        "created": gens.now_iso(),
+        "count": len(testimonials),
+        "labels": dict(labels),
+        "withdrawn": sorted(set(withdrawn)),
+        "hashes": {t.id: t.content_hash for t in testimonials},
+        "sources": {t.id: t.source for t in testimonials},
+    }
+
+
+def build_index(
+    testimonials: Iterable[Testimonial],
+    index_dir: Path,
+    *,
+    labels: Mapping[str, object],
+    withdrawn_ids: Iterable[str] = (),
+    progress: Progress | None = None,
+    procs: int = 1,
+    limitmb: int = 128,
+) -> BuildReport:
+    """Build a complete new generation and switch to it.
+
+    >>> build_index(report.testimonials, Path("var/index"), labels=taxonomy.labels())  # doctest: +SKIP
+    BuildReport(generation='gen-…', indexed=124, withdrawn_skipped=2, …)
+
+    Withdrawn testimonials (``status: withdrawn`` or listed in ``withdrawn_ids``, the
+    ledger) are skipped. The caller holds the build lock (``indexer.pipeline``).
+    """
+    started = gens.monotonic()
+    ledger = set(withdrawn_ids)
+    all_items = list(testimonials)
+    published = [t for t in all_items if not t.withdrawn and t.id not in ledger]
+    withdrawn = {t.id for t in all_items if t.withdrawn} | ledger
+    index_dir.mkdir(parents=True, exist_ok=True)
+    cleaned = tuple(gens.remove_leftovers(index_dir))
+    name = gens.new_generation_name()
+    tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
+    try:
+        tmp.mkdir()
+        ix = whoosh_index.create_in(str(tmp), bloomr_schema(), indexname=INDEX_NAME)
+        writer = _writer(ix, procs=procs, limitmb=limitmb)
+        try:
+            total = len(published)
+            for done, t in enumerate(published, start=1):
+                writer.add_document(**document(t))
+                if progress is not None:
+                    progress(done, total)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        gens.write_meta(tmp, _meta(name, published, labels, withdrawn))
+        previous, pruned = _publish(index_dir, tmp, name, len(published))
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildFailed(
+            f"La construction a échoué : {exc.strerror or exc}.",
+            remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
+        ) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildReport(
+        generation=name,
+        indexed=len(published),
+        withdrawn_skipped=len([t for t in all_items if t.id in withdrawn]),
+        duration_s=gens.monotonic() - started,
+        size_bytes=gens.directory_size(index_dir / name),
+        previous=previous,
+        added=len(published),
+        cleaned=cleaned + pruned,
+    )
+
+
+def current_meta(index_dir: Path) -> tuple[str, dict[str, object]]:
+    """The serving generation's name and metadata, or IndexMissing."""
+    name = gens.pointer(index_dir, gens.CURRENT)
+    if name is None or not (index_dir / name).is_dir():
+        raise IndexMissing(
+            f"Aucun index en service dans {index_dir}.",
+            remedy="Construisez-le avec : bloomr index",
+        )
+    return name, gens.read_meta(index_dir / name)
+
+
+def _rewrite(
+    path: Path,
+    *,
+    delete_ids: Iterable[str],
+    add: Sequence[Testimonial],
+    optimize: bool,
+    progress: Progress | None = None,
+) -> int:
+    """Delete and add documents in the generation at ``path``; returns its new doc count."""
+    ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    writer = ix.writer()
+    try:
+        for doc_id in delete_ids:
+            writer.delete_by_term("id", doc_id)
+        for done, t in enumerate(add, start=1):
+            writer.add_document(**document(t))
+            if progress is not None:
+                progress(done, len(add))
+        writer.commit(optimize=optimize)
+    except BaseException:
+        writer.cancel()
+        raise
+    ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        return int(searcher.doc_count())
+
+
+def update_index(
+    testimonials: Iterable[Testimonial],
+    index_dir: Path,
+    *,
+    labels: Mapping[str, object],
+    withdrawn_ids: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Re-index only added, changed or removed testimonials (by content hash), atomically.
+
+    The serving generation is copied, changed in the copy, verified, then switched in:
+    readers see the old or the new state, never a mix. Without a serving generation this
+    is a full build.
+    """
+    try:
+        current, meta = current_meta(index_dir)
+    except (IndexMissing, OSError, ValueError):
+        return build_index(testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn_ids, progress=progress)
+    started = gens.monotonic()
+    ledger = set(withdrawn_ids)
+    all_items = list(testimonials)
+    published = {t.id: t for t in all_items if not t.withdrawn and t.id not in ledger}
+    withdrawn = {t.id for t in all_items if t.withdrawn} | ledger
+    old_hashes = meta.get("hashes")
+    old = dict(old_hashes) if isinstance(old_hashes, dict) else {}
+    added = [t for i, t in published.items() if i not in old]
+    changed = [t for i, t in published.items() if i in old and old[i] != t.content_hash]
+    removed = [i for i in old if i not in published]
+    cleaned = tuple(gens.remove_leftovers(index_dir))
+    name = gens.new_generation_name()
+    tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
+    try:
+        shutil.copytree(index_dir / current, tmp, symlinks=False)
+        # Removing a document must also erase its text from the segment files: optimize then.
+        count = _rewrite(
+            tmp,
+            delete_ids=[t.id for t in changed] + removed,
+            add=added + changed,
+            optimize=bool(removed) or bool(changed),
+            progress=progress,
+        )
+        if count != len(published):
+            raise IndexDamaged(
+                f"La mise à jour donnerait {count} témoignages au lieu de {len(published)}.",
+                remedy="Relancez une construction complète : bloomr index",
+            )
+        gens.write_meta(tmp, _meta(name, list(published.values()), labels, withdrawn))
+        previous, pruned = _publish(index_dir, tmp, name, len(published))
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildFailed(
+            f"La mise à jour a échoué : {exc.strerror or exc}.",
+            remedy="Vérifiez l’espace disque ; la génération en service est conservée.",
+        ) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildReport(
+        generation=name,
+        indexed=len(published),
+        withdrawn_skipped=len(withdrawn),
+        duration_s=gens.monotonic() - started,
+        size_bytes=gens.directory_size(index_dir / name),
+        previous=previous,
+        added=len(added),
+        changed=len(changed),
+        removed=len(removed),
+        cleaned=cleaned + pruned,
+    )
+
+
+def purge(index_dir: Path, doc_id: str) -> list[str]:
+    """Erase one testimonial from every kept generation; returns the generations rewritten.
+
+    The serving generation is replaced by a purged copy (switched atomically, the old one
+    deleted); the previous generation is rewritten in place (nothing serves it). Whoosh
+    keeps a deleted document's text until its segment is rewritten, so both are optimized.
+    """
+    touched: list[str] = []
+    current = gens.pointer(index_dir, gens.CURRENT)
+    previous = gens.pointer(index_dir, gens.PREVIOUS)
+    if previous and (index_dir / previous).is_dir() and previous != current:
+        _purge_in_place(index_dir / previous, doc_id)
+        touched.append(previous)
+    if current and (index_dir / current).is_dir():
+        name = gens.new_generation_name()
+        tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
+        try:
+            shutil.copytree(index_dir / current, tmp, symlinks=False)
+            count = _purge_in_place(tmp, doc_id)
+            meta = gens.read_meta(tmp)
+            meta["generation"] = name
+            gens.write_meta(tmp, meta)
+            gens.fsync_tree(tmp)
+            _verify(tmp, count)
+            tmp.rename(index_dir / name)
+            gens.fsync_dir(index_dir)
+            gens.switch_pointer(index_dir, gens.CURRENT, name)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        shutil.rmtree(index_dir / current, ignore_errors=True)
+        touched.append(name)
+    gens.prune(index_dir)
+    return touched
+
+
+def _purge_in_place(path: Path, doc_id: str) -> int:
+    count = _rewrite(path, delete_ids=[doc_id], add=[], optimize=True)
+    meta = gens.read_meta(path)
+    withdrawn = meta.get("withdrawn")
+    ids = set(withdrawn) if isinstance(withdrawn, list) else set()
+    ids.add(doc_id)
+    meta["withdrawn"] = sorted(ids)
+    for key in ("hashes", "sources"):
+        table = meta.get(key)
+        if isinstance(table, dict):
+            table.pop(doc_id, None)
+    meta["count"] = count
+    gens.write_meta(path, meta)
+    gens.fsync_tree(path)
+    return count
+
+
+def rollback(index_dir: Path) -> tuple[str, str]:
+    """Swap ``current`` and ``previous``; returns (new current, new previous)."""
+    current = gens.pointer(index_dir, gens.CURRENT)
+    previous = gens.pointer(index_dir, gens.PREVIOUS)
+    if not previous or not (index_dir / previous).is_dir() or current is None:
+        raise IndexMissing(
+            "Aucune génération précédente à restaurer.",
+            remedy="Une génération précédente existe après au moins deux constructions.",
+        )
+    _verify(index_dir / previous, int(gens.read_meta(index_dir / previous).get("count", -1)))  # type: ignore[call-overload]
+    gens.switch_pointer(index_dir, gens.CURRENT, previous)
+    gens.switch_pointer(index_dir, gens.PREVIOUS, current)
+    return previous, current

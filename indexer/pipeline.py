@@ -1,0 +1,177 @@
+"""What the maintainer commands do, end to end: validate, lock, build or update, withdraw.
+
+The CLI only parses arguments, calls these functions and prints what they return.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from indexer import generations as gens
+from indexer.build import BuildReport, Progress, build_index, purge, rollback, update_index
+from indexer.corpus import load_corpus
+from indexer.model import CorpusReport
+from indexer.taxonomy import load_taxonomy
+from search.errors import CorpusError, NotFound
+
+LEDGER = "withdrawals.log"
+
+
+def _taxonomy_dir(corpus_dir: Path, taxonomy_dir: Path | None) -> Path:
+    return taxonomy_dir if taxonomy_dir is not None else corpus_dir / "taxonomy"
+
+
+def validate(corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Path | None = None) -> CorpusReport:
+    """Load and validate the corpus; raise CorpusError listing every error."""
+    report = load_corpus(corpus_dir, taxonomy_dir=taxonomy_dir, rome_dir=rome_dir)
+    if not report.ok:
+        raise CorpusError(
+            f"Le corpus contient {len(report.errors)} erreur(s) ; rien n’a été construit.",
+            problems=[str(p) for p in report.errors],
+            remedy="Corrigez-les (bloomr check les liste toutes) ; l’index en service est inchangé.",
+        )
+    return report
+
+
+def ledger_ids(index_dir: Path) -> set[str]:
+    """Ids withdrawn through ``bloomr withdraw``: every rebuild honours them."""
+    path = index_dir / LEDGER
+    ids: set[str] = set()
+    if not path.exists():
+        return ids
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            ids.add(record["id"])
+    return ids
+
+
+def index_corpus(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    taxonomy_dir: Path | None = None,
+    rome_dir: Path | None = None,
+    update: bool = False,
+    progress: Progress | None = None,
+    procs: int = 1,
+) -> tuple[BuildReport, CorpusReport]:
+    """``bloomr index``: validate first (nothing is built on error), then build or update under the lock."""
+    report = validate(corpus_dir, taxonomy_dir=taxonomy_dir, rome_dir=rome_dir)
+    taxonomy = load_taxonomy(_taxonomy_dir(corpus_dir, taxonomy_dir), rome_dir=rome_dir)
+    labels = taxonomy.labels()
+    with gens.BuildLock(index_dir):
+        withdrawn = ledger_ids(index_dir)
+        if update:
+            built = update_index(report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress)
+        else:
+            built = build_index(
+                report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress, procs=procs
+            )
+    return built, report
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    id: str
+    time: str
+    corpus_file: str | None
+    generations: tuple[str, ...]
+
+
+_STATUS_LINE = re.compile(r"^status\s*:.*$", re.MULTILINE)
+
+
+def _mark_markdown(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return
+    end = text.find("\n---", 3)
+    if end < 0:
+        return
+    head, rest = text[:end], text[end:]
+    if _STATUS_LINE.search(head):
+        head = _STATUS_LINE.sub("status: withdrawn", head, count=1)
+    else:
+        head = head.rstrip("\n") + "\nstatus: withdrawn"
+    _write_atomic(path, head + rest)
+
+
+def _mark_jsonl(path: Path, doc_id: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    out: list[str] = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            out.append(line)
+            continue
+        if isinstance(record, dict) and record.get("id") == doc_id:
+            record["status"] = "withdrawn"
+            line = json.dumps(record, ensure_ascii=False) + "\n"
+        out.append(line)
+    _write_atomic(path, "".join(out))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) -> Withdrawal:
+    """``bloomr withdraw ID``: gone from search at once, purged from every kept generation,
+    recorded in the ledger (id and time only) and marked ``status: withdrawn`` in the corpus."""
+    with gens.BuildLock(index_dir):
+        sources: dict[str, str] = {}
+        known = False
+        for name in (gens.pointer(index_dir, gens.CURRENT), gens.pointer(index_dir, gens.PREVIOUS)):
+            if name and (index_dir / name).is_dir():
+                meta = gens.read_meta(index_dir / name)
+                table = meta.get("sources")
+                if isinstance(table, dict) and doc_id in table:
+                    known = True
+                    sources.setdefault(doc_id, str(table[doc_id]))
+        already = doc_id in ledger_ids(index_dir)
+        if not known and not already:
+            raise NotFound(
+                f"Aucun témoignage « {doc_id} » dans l’index.",
+                remedy="Vérifiez l’identifiant (nom du fichier sans .md) avec bloomr search.",
+            )
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if not already:
+            with open(index_dir / LEDGER, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"id": doc_id, "time": stamp}) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        touched = tuple(purge(index_dir, doc_id))
+        marked: str | None = None
+        source = sources.get(doc_id)
+        if corpus_dir is not None and source:
+            path = Path(source) if os.path.isabs(source) else corpus_dir / source
+            if not path.exists() and (corpus_dir / "testimonials" / Path(source).name).exists():
+                path = corpus_dir / "testimonials" / Path(source).name
+            if path.is_file() and not path.is_symlink():
+                if path.suffix == ".jsonl":
+                    _mark_jsonl(path, doc_id)
+                else:
+                    _mark_markdown(path)
+                marked = str(path)
+        return Withdrawal(id=doc_id, time=stamp, corpus_file=marked, generations=touched)
+
+
+def rollback_index(index_dir: Path) -> tuple[str, str]:
+    """``bloomr rollback``: serve the previous generation again (withdrawals stay purged)."""
+    with gens.BuildLock(index_dir):
+        return rollback(index_dir)

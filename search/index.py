@@ -1,0 +1,246 @@
+"""The reader side of the index directory: follow ``current``, cache per generation.
+
+``IndexHandle(index_dir).current()`` returns the serving ``Generation``. Each call reads
+the ``current`` symlink (one ``readlink``); when a new generation was switched in, it is
+opened and the old one is released, so the web app and the CLI notice a rebuild, an
+update or a withdrawal without a restart.
+
+A ``Generation`` holds everything that is keyed on Whoosh document numbers and must be
+rebuilt with it: the id of each document, its facet codes as numpy arrays, its date.
+Whoosh searchers are not thread-safe: each thread gets its own, per generation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from search.errors import IndexDamaged, IndexMissing, UnsafeIndex
+from search.schema import FACET_COLUMNS
+
+INDEX_NAME = "MAIN"
+CURRENT = "current"
+PREVIOUS = "previous"
+META = "bloomr.json"
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class FacetColumn:
+    """Facet codes per document number: ``values[codes[docnum]]`` is the document's value.
+
+    Single-valued facets use ``codes`` (-1 when absent); the multi-valued theme facet uses
+    ``matrix`` (documents x values) instead.
+    """
+
+    name: str
+    values: tuple[str, ...]
+    codes: IntArray | None = None
+    matrix: BoolArray | None = None
+
+    def index_of(self, value: str) -> int:
+        try:
+            return self.values.index(value)
+        except ValueError:
+            return -1
+
+    def mask(self, selected: list[str]) -> BoolArray:
+        """Documents having any of ``selected`` (OR within a facet)."""
+        positions = [self.index_of(v) for v in selected]
+        positions = [p for p in positions if p >= 0]
+        if self.matrix is not None:
+            if not positions:
+                return np.zeros(self.matrix.shape[0], dtype=bool)
+            return np.asarray(self.matrix[:, positions].any(axis=1))
+        assert self.codes is not None
+        if not positions:
+            return np.zeros(self.codes.shape[0], dtype=bool)
+        return np.isin(self.codes, np.asarray(positions, dtype=np.int32))
+
+    def counts(self, mask: BoolArray) -> dict[str, int]:
+        """Count of each value among the documents in ``mask``."""
+        if self.matrix is not None:
+            sums = self.matrix[mask].sum(axis=0)
+        else:
+            assert self.codes is not None
+            codes = self.codes[mask]
+            sums = np.bincount(codes[codes >= 0], minlength=len(self.values))
+        return {value: int(sums[i]) for i, value in enumerate(self.values) if sums[i]}
+
+
+def _column_values(reader: Any, field: str, size: int) -> list[str]:
+    column = reader.column_reader(field)
+    out: list[str] = []
+    for docnum in range(size):
+        raw = column[docnum]
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8")
+        out.append(raw if isinstance(raw, str) else "")
+    return out
+
+
+def _single_column(name: str, raw: list[str]) -> FacetColumn:
+    values = tuple(sorted({v for v in raw if v}))
+    position = {v: i for i, v in enumerate(values)}
+    codes = np.fromiter((position.get(v, -1) for v in raw), dtype=np.int32, count=len(raw))
+    return FacetColumn(name=name, values=values, codes=codes)
+
+
+def _multi_column(name: str, raw: list[str]) -> FacetColumn:
+    split = [[x for x in v.split(",") if x] for v in raw]
+    values = tuple(sorted({x for xs in split for x in xs}))
+    position = {v: i for i, v in enumerate(values)}
+    matrix = np.zeros((len(raw), max(len(values), 1)), dtype=bool)[:, : len(values)]
+    for docnum, xs in enumerate(split):
+        for x in xs:
+            matrix[docnum, position[x]] = True
+    return FacetColumn(name=name, values=values, matrix=matrix)
+
+
+def check_safe(path: Path) -> None:
+    """Refuse an index directory others can write to: Whoosh stores pickles."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if info.st_uid != os.geteuid() and info.st_uid != 0:
+        raise UnsafeIndex(
+            f"Le dossier d’index {path} n’appartient pas à l’utilisateur du serveur.",
+            remedy="Reconstruisez l’index avec le même utilisateur (bloomr index).",
+        )
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UnsafeIndex(
+            f"Le dossier d’index {path} est modifiable par d’autres utilisateurs.",
+            remedy=f"Retirez ces droits : chmod go-w {path}",
+        )
+
+
+class Generation:
+    """One opened, immutable index generation and its caches."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        for place in (path.parent, path):
+            check_safe(place)
+        try:
+            with open(path / META, encoding="utf-8") as handle:
+                self.meta: dict[str, Any] = json.load(handle)
+            self.ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+            reader = self.ix.reader()
+            try:
+                self._load(reader)
+            finally:
+                reader.close()
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            raise IndexDamaged(
+                f"La génération {path.name} est illisible ({type(exc).__name__}).",
+                remedy="Reconstruisez l’index (bloomr index) ou revenez à la précédente (bloomr rollback).",
+            ) from exc
+        except Exception as exc:  # Whoosh raises many kinds on damaged files; all mean the same here
+            raise IndexDamaged(
+                f"La génération {path.name} est endommagée ({type(exc).__name__}).",
+                remedy="Reconstruisez l’index (bloomr index) ou revenez à la précédente (bloomr rollback).",
+            ) from exc
+        labels = self.meta.get("labels", {})
+        self.labels: dict[str, dict[str, str]] = {
+            facet: dict(labels.get(facet, {})) for facet in ("sector", "profession", "country", "region", "theme")
+        }
+        parents = labels.get("parents", {})
+        self.parents: dict[str, dict[str, str]] = {k: dict(v) for k, v in parents.items()}
+        self.withdrawn: frozenset[str] = frozenset(self.meta.get("withdrawn", []))
+        self._local = threading.local()
+
+    def _load(self, reader: Any) -> None:
+        size = int(reader.doc_count_all())
+        self.size = size
+        live = np.ones(size, dtype=bool)
+        if reader.has_deletions():
+            for docnum in range(size):
+                if reader.is_deleted(docnum):
+                    live[docnum] = False
+        self.live: BoolArray = live
+        self.ids: list[str] = _column_values(reader, "id", size)
+        self.docnum: dict[str, int] = {doc_id: n for n, doc_id in enumerate(self.ids) if live[n] and doc_id}
+        published = reader.column_reader("published")
+        self.published: IntArray = np.fromiter(
+            (int(published[n] or 0) for n in range(size)), dtype=np.int32, count=size
+        )
+        self.columns: dict[str, FacetColumn] = {}
+        for facet, field in FACET_COLUMNS.items():
+            raw = _column_values(reader, "theme_key" if facet == "theme" else field, size)
+            self.columns[facet] = (_multi_column if facet == "theme" else _single_column)(facet, raw)
+        self.count = int(live.sum())
+
+    @property
+    def created(self) -> str:
+        return str(self.meta.get("created", ""))
+
+    def label(self, facet: str, value: str) -> str:
+        return self.labels.get(facet, {}).get(value, value)
+
+    def parent(self, facet: str, value: str) -> str | None:
+        return self.parents.get(facet, {}).get(value)
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A searcher for this thread, reused across requests of the same generation."""
+        searcher: Searcher | None = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self.ix.searcher()
+            self._local.searcher = searcher
+        yield searcher
+
+    def stored(self, docnum: int) -> Mapping[str, Any]:
+        with self.searcher() as searcher:
+            return searcher.stored_fields(docnum)  # type: ignore[no-any-return]
+
+
+class IndexHandle:
+    """Follows the ``current`` pointer of an index directory (``IndexHandle(Path("var/index"))``)."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+
+    def current(self) -> Generation:
+        """The serving generation, reopened when the pointer moved; IndexMissing if none."""
+        try:
+            target = os.readlink(self.index_dir / CURRENT)
+        except OSError:
+            raise IndexMissing(
+                "L’index de recherche n’est pas encore construit.",
+                remedy="Un responsable doit lancer : bloomr index",
+            ) from None
+        name = os.path.basename(target)
+        generation = self._generation
+        if generation is not None and generation.name == name:
+            return generation
+        with self._lock:
+            generation = self._generation
+            if generation is not None and generation.name == name:
+                return generation
+            opened = Generation(self.index_dir / name)
+            self._generation = opened
+            return opened
+
+    def generation_name(self) -> str | None:
+        try:
+            return os.path.basename(os.readlink(self.index_dir / CURRENT))
+        except OSError:
+            return None
