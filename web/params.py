@@ -1,0 +1,213 @@
+"""Query parameters of the search pages and of ``/api/search``: parsed, cleaned and bounded.
+
+``parse_search(request.query_params, default_page_size=10)`` returns a ``SearchParams``::
+
+    SearchParams(q="infirmière", filters={"region": ("FR-BRE",)}, sort="relevance",
+                 page=1, page_size=10, seed=None)
+
+Everything a visitor can type is bounded (length of ``q``, number of values, number of
+parameters, size of the query string) and a violation raises ``BadQuery`` or
+``BadParameter`` (HTTP 400) with a French message and remedy. Unknown parameter names are
+ignored (always, on every page), unknown facet values are kept: they simply match nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping
+
+from starlette.datastructures import QueryParams
+
+from search.errors import BadParameter, BadQuery
+from web.french import NBSP, NNBSP, number
+
+FACETS: tuple[str, ...] = ("sector", "profession", "country", "region", "theme")
+"""Facet names as they appear in URLs, in display order."""
+
+SORTS: dict[str, str] = {"relevance": "Pertinence", "recent": "Plus récents", "random": "Au hasard"}
+"""Sort keys and their French labels."""
+
+MAX_QUERY_CHARS = 300
+MAX_QUERY_WORDS = 32
+MAX_VALUE_CHARS = 64
+MAX_VALUES_PER_FACET = 40
+MAX_PARAMS = 120
+MAX_QUERY_STRING = 8192
+MAX_PAGE = 1000
+MAX_PAGE_SIZE = 50
+MAX_SEED = 2**31 - 1
+
+_INTEGER = re.compile(r"[0-9]{1,10}")
+# Bidirectional overrides and isolates would let a query reorder the text it is echoed in.
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The whole state of a search page; every URL of the page is derived from it (``web.urls``)."""
+
+    q: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+    seed: int | None = None
+    default_page_size: int = 10
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return tuple(self.filters.get(facet, ()))
+
+    @property
+    def active_filters(self) -> dict[str, list[str]]:
+        """Only the non-empty filters, as ``search.query.search`` takes them."""
+        return {facet: list(values) for facet, values in self.filters.items() if values}
+
+    @property
+    def is_empty(self) -> bool:
+        """No query and no filter: the page shows everything (browse)."""
+        return not self.q and not self.active_filters
+
+    def with_(self, **changes: object) -> "SearchParams":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def clean_text(text: str) -> str:
+    """NFC, no control, surrogate or bidi characters, whitespace collapsed.
+
+    ``clean_text(" e\\u0301te\\u0301\\x00 ") == "été"``.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_BIDI)
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Co", "Cn") or category == "Zl" or category == "Zp":
+            kept.append(" " if char in "\t\n\r\x0b\x0c\u2028\u2029" else "")
+        else:
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def _integer(name: str, raw: str, low: int, high: int, what: str) -> int:
+    text = raw.strip()
+    if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
+        raise BadParameter(
+            f"Le paramètre «{NBSP}{name}{NBSP}» doit être un nombre entier entre {number(low)} et {number(high)}.",
+            remedy=f"Corrigez l’adresse ou revenez à la {what}.",
+        )
+    return int(text)
+
+
+def check_size(query_string: str, items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Refuse an oversized query string or too many parameters; return the items as a list."""
+    if len(query_string) > MAX_QUERY_STRING:
+        raise BadParameter(
+            f"L’adresse est trop longue ({number(len(query_string))} caractères){NNBSP}; "
+            f"{number(MAX_QUERY_STRING)} au plus.",
+            remedy="Raccourcissez la recherche ou retirez des filtres.",
+        )
+    pairs = list(items)
+    if len(pairs) > MAX_PARAMS:
+        raise BadParameter(
+            f"L’adresse contient trop de paramètres ({number(len(pairs))}){NNBSP}; {number(MAX_PARAMS)} au plus.",
+            remedy="Retirez des filtres ou repartez de la page d’accueil.",
+        )
+    return pairs
+
+
+def parse_query(raw: str) -> str:
+    """The cleaned free text; too long or too many words is a ``BadQuery``."""
+    if len(raw) > MAX_QUERY_CHARS * 4:  # refuse before doing any work on huge input
+        raise _too_long(len(raw))
+    q = clean_text(raw)
+    if len(q) > MAX_QUERY_CHARS:
+        raise _too_long(len(q))
+    words = len(q.split())
+    if words > MAX_QUERY_WORDS:
+        raise BadQuery(
+            f"La recherche contient trop de mots ({number(words)}){NNBSP}; {number(MAX_QUERY_WORDS)} au plus.",
+            remedy="Gardez les mots les plus importants, par exemple un métier ou une région.",
+        )
+    return q
+
+
+def _too_long(length: int) -> BadQuery:
+    return BadQuery(
+        f"La recherche est trop longue ({number(length)} caractères){NNBSP}; {number(MAX_QUERY_CHARS)} au plus.",
+        remedy="Raccourcissez-la, par exemple à un métier ou à quelques mots.",
+    )
+
+
+def parse_search(
+    query_params: QueryParams,
+    *,
+    default_page_size: int = 10,
+    query_string: str = "",
+) -> SearchParams:
+    """Parse ``request.query_params`` (``query_string`` is ``request.url.query``, for its size)."""
+    pairs = check_size(query_string, query_params.multi_items())
+    q = ""
+    filters: dict[str, list[str]] = {}
+    sort = "relevance"
+    page = 1
+    page_size = default_page_size
+    seed: int | None = None
+    for name, raw in pairs:
+        if name == "q":
+            q = parse_query(raw)
+        elif name in FACETS:
+            value = clean_text(raw)
+            if not value:
+                continue
+            if len(value) > MAX_VALUE_CHARS:
+                raise BadParameter(
+                    f"La valeur du filtre «{NBSP}{name}{NBSP}» est trop longue{NNBSP}; "
+                    f"{number(MAX_VALUE_CHARS)} caractères au plus.",
+                    remedy="Choisissez le filtre dans la liste de la page de recherche.",
+                )
+            values = filters.setdefault(name, [])
+            if value not in values:
+                values.append(value)
+            if len(values) > MAX_VALUES_PER_FACET:
+                raise BadParameter(
+                    f"Trop de valeurs pour le filtre «{NBSP}{name}{NBSP}»{NNBSP}; "
+                    f"{number(MAX_VALUES_PER_FACET)} au plus.",
+                    remedy="Retirez des filtres ou cliquez sur «\u00a0Tout effacer\u00a0».",
+                )
+        elif name == "sort":
+            sort = raw.strip() or "relevance"
+            if sort not in SORTS:
+                choices = ", ".join(f"«{NBSP}{key}{NBSP}»" for key in SORTS)
+                raise BadParameter(
+                    f"Le tri «{NBSP}{clean_text(raw)[:40]}{NBSP}» n’existe pas{NNBSP}; choix possibles{NBSP}: {choices}.",
+                    remedy="Choisissez un tri dans la liste de la page de recherche.",
+                )
+        elif name == "page":
+            page = _integer("page", raw, 1, MAX_PAGE, "première page")
+        elif name == "page_size":
+            page_size = _integer("page_size", raw, 1, MAX_PAGE_SIZE, "taille par défaut")
+        elif name == "seed":
+            seed = _integer("seed", raw, 0, MAX_SEED, "recherche sans ce paramètre")
+        # any other name is ignored: trackers and old links must not break a page
+    return SearchParams(
+        q=q,
+        filters={facet: tuple(filters[facet]) for facet in FACETS if facet in filters},
+        sort=sort,
+        page=page,
+        page_size=page_size,
+        seed=seed,
+        default_page_size=default_page_size,
+    )
+
+
+def parse_suggest(query_params: QueryParams, *, query_string: str = "") -> tuple[str, int]:
+    """``/api/suggest?q=infi&limit=8`` -> ``("infi", 8)``."""
+    pairs = check_size(query_string, query_params.multi_items())
+    q, limit = "", 8
+    for name, raw in pairs:
+        if name == "q":
+            q = parse_query(raw)
+        elif name == "limit":
+            limit = _integer("limit", raw, 1, 20, "valeur par défaut")
+    return q, limit

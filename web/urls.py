@@ -1,0 +1,119 @@
+"""Every URL the site shows, built in Python from ``SearchParams`` (templates never concatenate URLs).
+
+Parameters always come in the same order (``q``, facets in ``FACETS`` order, ``sort``,
+``page_size``, ``seed``, ``page``) and defaults are left out, so equal states give equal URLs::
+
+    >>> p = SearchParams(q="son", filters={"sector": ("L",)})
+    >>> toggle_url(p, "region", "FR-BRE")
+    '/recherche?q=son&sector=L&region=FR-BRE'
+    >>> toggle_url(p, "sector", "L")
+    '/recherche?q=son'
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+from urllib.parse import quote, urlencode
+
+from web.params import FACETS, SearchParams
+
+HOME = "/"
+SEARCH = "/recherche"
+ABOUT = "/a-propos"
+RANDOM = "/au-hasard"
+
+CHILD_FACET: dict[str, str] = {"sector": "profession", "country": "region"}
+"""Nested facets: removing a parent value also removes its children (a profession of that sector)."""
+
+
+def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
+    """The canonical URL of a search state: ``search_url(SearchParams(q="a b")) == "/recherche?q=a+b"``."""
+    pairs: list[tuple[str, str]] = []
+    if params.q:
+        pairs.append(("q", params.q))
+    for facet in FACETS:
+        pairs.extend((facet, value) for value in params.filters.get(facet, ()))
+    if params.sort != "relevance":
+        pairs.append(("sort", params.sort))
+    if params.page_size != params.default_page_size:
+        pairs.append(("page_size", str(params.page_size)))
+    if params.seed is not None and params.sort == "random":
+        pairs.append(("seed", str(params.seed)))
+    if params.page != 1:
+        pairs.append(("page", str(params.page)))
+    return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
+def _with_filters(params: SearchParams, filters: Mapping[str, tuple[str, ...]]) -> SearchParams:
+    return params.with_(filters={f: v for f, v in filters.items() if v}, page=1)
+
+
+def toggle_url(
+    params: SearchParams,
+    facet: str,
+    value: str,
+    *,
+    parents: Mapping[str, str] | None = None,
+) -> str:
+    """Add ``value`` to ``facet`` or remove it if selected; back to page 1.
+
+    ``parents`` maps child values to their parent (``{"L1507": "L"}``) for the child facet
+    of ``facet``: unticking sector ``L`` also unticks the professions of ``L``.
+    """
+    filters = {f: tuple(v) for f, v in params.filters.items()}
+    current = filters.get(facet, ())
+    if value in current:
+        filters[facet] = tuple(v for v in current if v != value)
+        child = CHILD_FACET.get(facet)
+        if child and parents is not None and child in filters:
+            filters[child] = tuple(v for v in filters[child] if parents.get(v) != value)
+    else:
+        filters[facet] = current + (value,)
+    return search_url(_with_filters(params, filters))
+
+
+def clear_url(params: SearchParams) -> str:
+    """« Tout effacer »: keep the words and the sort, drop every filter."""
+    return search_url(_with_filters(params, {}))
+
+
+def without_facet_url(params: SearchParams, facet: str, value: str | None = None) -> str:
+    """The same search without one filter value (or the whole facet when ``value`` is None)."""
+    filters = {f: tuple(v) for f, v in params.filters.items()}
+    filters[facet] = () if value is None else tuple(v for v in filters.get(facet, ()) if v != value)
+    return search_url(_with_filters(params, filters))
+
+
+def page_url(params: SearchParams, page: int) -> str:
+    return search_url(params.with_(page=page))
+
+
+def sort_url(params: SearchParams, sort: str) -> str:
+    return search_url(params.with_(sort=sort, page=1))
+
+
+def query_url(params: SearchParams, q: str) -> str:
+    """The same filters with other words (« Vouliez-vous dire … ? »)."""
+    return search_url(params.with_(q=q, page=1))
+
+
+def facet_url(facet: str, value: str) -> str:
+    """A fresh search on one facet value, as linked from a testimonial: ``/recherche?sector=L``."""
+    return search_url(SearchParams(filters={facet: (value,)}))
+
+
+def words_url(q: str) -> str:
+    return search_url(SearchParams(q=q))
+
+
+def testimonial_url(testimonial_id: str) -> str:
+    """``testimonial_url("ines-monteuse-video") == "/temoignages/ines-monteuse-video"``."""
+    return "/temoignages/" + quote(testimonial_id, safe="")
+
+
+def api_testimonial_url(testimonial_id: str) -> str:
+    return "/api/testimonials/" + quote(testimonial_id, safe="")
+
+
+def api_search_url(params: SearchParams) -> str:
+    return search_url(params, base="/api/search")
