@@ -1,0 +1,477 @@
+"""Read and validate the corpus: every problem at once, each with its path, line and remedy.
+
+``load_corpus(Path("corpus"))`` reads ``corpus/testimonials/*.md`` (YAML front matter + four
+``##`` sections) and ``corpus/testimonials/*.jsonl`` (one object a line, same keys plus ``id``
+and ``sections: {metier, parcours, passion, conseils}``), checks them against the taxonomy
+(``corpus/taxonomy`` unless ``taxonomy_dir`` is given) and returns a ``CorpusReport``::
+
+    report = load_corpus(Path("corpus"))
+    report.ok                       # False if any error
+    [str(p) for p in report.problems]
+    # ["corpus/testimonials/audrey.md:5: région « Bretange » inconnue — vouliez-vous dire « Bretagne » ?"]
+
+Withdrawn testimonials are returned too (``status="withdrawn"``) so the indexer can erase them;
+their problems are only warnings, so that a withdrawal never blocks a build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
+from indexer.model import SECTION_KEYS, SECTION_TITLES, CorpusReport, Problem, Sections, Testimonial
+from indexer.taxonomy import Taxonomy, fold, load_taxonomy
+from search.errors import CorpusError
+
+MAX_FILE_BYTES = 256 * 1024
+"""Largest testimonial file (and largest JSON Lines record)."""
+MAX_JSONL_BYTES = 64 * 1024 * 1024
+MAX_JSON_DEPTH = 3
+ID_RULE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RULE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+KNOWN_KEYS = ("name", "profession", "rome", "region", "country", "themes", "published", "status")
+REQUIRED_KEYS = ("name", "profession", "region", "published")
+REQUIRED_SECTIONS = ("metier", "conseils")
+STATUSES = ("published", "withdrawn")
+_HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+_SECTION_BY_KEY = {fold(title): key for key, title in SECTION_TITLES.items()}
+
+try:  # written by another developer; until it exists, undeclared themes stay empty
+    from indexer.themes import infer_themes as _infer_themes
+except ModuleNotFoundError as exc:  # pragma: no cover - depends on the checkout
+    if exc.name != "indexer.themes":
+        raise
+    _infer_themes = None
+
+InferThemes = Callable[[str], tuple[str, ...]]
+
+
+class _Record:
+    """Problems of one record, collected while it is checked."""
+
+    def __init__(self, path: str, line: int) -> None:
+        self.path = path
+        self.line = line
+        self.problems: list[Problem] = []
+
+    def error(self, line: int, message: str, remedy: str = "", field: str = "") -> None:
+        self.problems.append(Problem(self.path, line, message, remedy, "error", field))
+
+    def warn(self, line: int, message: str, remedy: str = "", field: str = "") -> None:
+        self.problems.append(Problem(self.path, line, message, remedy, "warning", field))
+
+
+def load_corpus(
+    corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Path | None = None
+) -> CorpusReport:
+    """Read and check the whole corpus; never raises for a corpus problem, reports it."""
+    corpus_dir = Path(corpus_dir)
+    taxonomy_dir = corpus_dir / "taxonomy" if taxonomy_dir is None else Path(taxonomy_dir)
+    try:
+        taxonomy = load_taxonomy(taxonomy_dir, rome_dir=rome_dir)
+    except CorpusError as exc:
+        return CorpusReport((), (Problem(str(taxonomy_dir), 1, exc.message, exc.remedy, field="taxonomy"),))
+    return check_corpus(corpus_dir, taxonomy)
+
+
+def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
+    """``load_corpus`` with an already loaded taxonomy."""
+    corpus_dir = Path(corpus_dir)
+    folder = corpus_dir / "testimonials"
+    problems: list[Problem] = []
+    testimonials: list[Testimonial] = []
+    if folder.is_symlink() or not folder.is_dir():
+        remedy = "le dossier testimonials/ doit être un vrai dossier dans le corpus"
+        what = "est un lien symbolique" if folder.is_symlink() else "est introuvable"
+        return CorpusReport((), (Problem(str(folder), 1, f"le dossier des témoignages {what}", remedy),))
+    root = corpus_dir.resolve()
+    seen: dict[str, str] = {}
+    with os.scandir(folder) as entries:
+        names = sorted(entry.name for entry in entries)
+    for name in names:
+        path = folder / name
+        shown = str(path)
+        if name.startswith("."):
+            continue
+        if path.is_symlink():
+            problems.append(Problem(shown, 1, "lien symbolique refusé dans le corpus", "remplacez-le par le fichier lui-même", field="path"))
+            continue
+        if not path.resolve().is_relative_to(root):
+            problems.append(Problem(shown, 1, "chemin hors du corpus refusé", "placez le fichier dans corpus/testimonials/", field="path"))
+            continue
+        if not path.is_file() or not name.endswith((".md", ".jsonl")):
+            problems.append(Problem(shown, 1, "fichier ignoré : seuls les fichiers .md et .jsonl sont lus", "renommez-le en .md ou retirez-le", "warning", "path"))
+            continue
+        source = path.relative_to(corpus_dir).as_posix()
+        if name.endswith(".md"):
+            found = _read_markdown(path, shown, source, taxonomy)
+        else:
+            found = _read_jsonl(path, shown, source, taxonomy)
+        for testimonial, record_problems in found:
+            problems.extend(record_problems)
+            if testimonial is None:
+                continue
+            where = f"{shown}:{testimonial.source_line}" if name.endswith(".jsonl") else shown
+            if testimonial.id in seen:
+                problems.append(Problem(
+                    shown, testimonial.source_line, f"identifiant « {testimonial.id} » en double (déjà dans {seen[testimonial.id]})",
+                    "donnez un identifiant unique à l’un des deux témoignages", field="id",
+                ))
+                continue
+            seen[testimonial.id] = where
+            testimonials.append(testimonial)
+    return CorpusReport(tuple(testimonials), tuple(problems))
+
+
+def _read_bytes(path: Path, shown: str, limit: int) -> tuple[str | None, bytes, list[Problem]]:
+    size = path.stat().st_size
+    if size > limit:
+        return None, b"", [Problem(shown, 1, f"fichier trop volumineux ({size // 1024} Ko, maximum {limit // 1024} Ko)", "raccourcissez le témoignage ou découpez le fichier", field="size")]
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, raw, [Problem(shown, 1, "marque d’ordre des octets (BOM) en début de fichier", "enregistrez le fichier en UTF-8 sans BOM", field="encoding")]
+    try:
+        return raw.decode("utf-8"), raw, []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, raw, [Problem(shown, line, "texte qui n’est pas de l’UTF-8 valide", "enregistrez le fichier en UTF-8", field="encoding")]
+
+
+def _read_markdown(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> list[tuple[Testimonial | None, list[Problem]]]:
+    text, raw, problems = _read_bytes(path, shown, MAX_FILE_BYTES)
+    record = _Record(shown, 1)
+    record.problems.extend(problems)
+    identifier = path.name[: -len(".md")]
+    if not ID_RULE.match(identifier):
+        record.error(1, f"nom de fichier « {path.name} » invalide : l’identifiant ne peut contenir que des lettres minuscules sans accent, des chiffres et des tirets",
+                     f"renommez-le, par exemple « {_suggest_id(identifier)}.md »", "id")
+    if text is None:
+        return [(None, record.problems)]
+    try:
+        front = parse_front_matter(text)
+    except FrontMatterError as exc:
+        record.error(exc.line, exc.message, exc.remedy, "front matter")
+        return [(None, record.problems)]
+    sections = _split_sections(front.body, front.body_line, record)
+    testimonial = _build(record, identifier, front.fields, sections, taxonomy, front.end_line)
+    if testimonial is None or not ID_RULE.match(identifier):
+        return [(None, record.problems)]
+    return [(replace(testimonial, source=source, source_line=1, content_hash=hashlib.sha256(raw).hexdigest()), record.problems)]
+
+
+def _split_sections(body: str, first_line: int, record: _Record) -> dict[str, tuple[str, int]]:
+    """``## Mon métier`` … -> ``{"metier": (text, heading line)}``; other headings stay text."""
+    sections: dict[str, tuple[list[str], int]] = {}
+    current: str | None = None
+    preamble_line = 0
+    for offset, line in enumerate(body.splitlines()):
+        number = first_line + offset
+        match = _HEADING.match(line)
+        key = _SECTION_BY_KEY.get(fold(match.group(1))) if match else None
+        if key is not None:
+            if key in sections:
+                record.error(number, f"section « {SECTION_TITLES[key]} » en double (déjà ligne {sections[key][1]})", "fusionnez les deux sections", key)
+            else:
+                sections[key] = ([], number)
+            current = key
+        elif current is not None:
+            sections[current][0].append(line)
+        elif line.strip() and not preamble_line:
+            preamble_line = number
+    if preamble_line:
+        record.warn(preamble_line, "texte avant la première section, ignoré", f"placez-le sous « ## {SECTION_TITLES['metier']} »", "sections")
+    return {key: ("\n".join(lines).strip(), number) for key, (lines, number) in sections.items()}
+
+
+def _read_jsonl(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> list[tuple[Testimonial | None, list[Problem]]]:
+    text, raw, problems = _read_bytes(path, shown, MAX_JSONL_BYTES)
+    if text is None:
+        return [(None, problems)]
+    out: list[tuple[Testimonial | None, list[Problem]]] = []
+    for number, line_bytes in enumerate(raw.splitlines(), start=1):
+        if not line_bytes.strip():
+            continue
+        record = _Record(shown, number)
+        out.append((_jsonl_record(record, line_bytes, taxonomy, source), record.problems))
+    return out
+
+
+def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source: str) -> Testimonial | None:
+    line = record.line
+    if len(line_bytes) > MAX_FILE_BYTES:
+        record.error(line, f"enregistrement trop volumineux (maximum {MAX_FILE_BYTES // 1024} Ko)", "raccourcissez ce témoignage", "size")
+        return None
+    try:
+        data = json.loads(line_bytes.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        record.error(line, f"ligne JSON invalide ({exc})", "une ligne = un objet JSON complet", "json")
+        return None
+    if not isinstance(data, dict):
+        record.error(line, "un objet JSON est attendu sur chaque ligne", "écrivez {\"id\": …, \"name\": …, \"sections\": {…}}", "json")
+        return None
+    if _depth(data) > MAX_JSON_DEPTH:
+        record.error(line, "objet JSON trop imbriqué", "seules des chaînes, des listes de chaînes et « sections » sont acceptées", "json")
+        return None
+    identifier = data.pop("id", None)
+    raw_sections = data.pop("sections", None)
+    if not isinstance(identifier, str) or not ID_RULE.match(identifier):
+        record.error(line, f"identifiant « {identifier} » invalide : lettres minuscules sans accent, chiffres et tirets",
+                     f"par exemple « {_suggest_id(str(identifier or 'prenom-metier'))} »", "id")
+        return None
+    fields: dict[str, Field] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            fields[str(key)] = Field(value.strip(), line)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            fields[str(key)] = Field(tuple(v.strip() for v in value), line)
+        else:
+            record.error(line, f"valeur de « {key} » invalide : une chaîne ou une liste de chaînes est attendue", "écrivez les dates et les codes entre guillemets", str(key))
+    sections: dict[str, tuple[str, int]] = {}
+    if not isinstance(raw_sections, dict):
+        record.error(line, "champ « sections » absent ou invalide", "ajoutez \"sections\": {\"metier\": …, \"conseils\": …}", "sections")
+    else:
+        for key, value in raw_sections.items():
+            if key not in SECTION_KEYS:
+                record.error(line, f"section « {key} » inconnue", f"sections possibles : {', '.join(SECTION_KEYS)}{_closest(str(key), SECTION_KEYS)}", "sections")
+            elif not isinstance(value, str):
+                record.error(line, f"section « {key} » invalide : du texte est attendu", "écrivez la section comme une chaîne", key)
+            else:
+                sections[key] = (value.strip(), line)
+    testimonial = _build(record, identifier, fields, sections, taxonomy, line)
+    if testimonial is None:
+        return None
+    return replace(testimonial, source=source, source_line=line, content_hash=hashlib.sha256(line_bytes).hexdigest())
+
+
+def _build(record: _Record, identifier: str, fields: dict[str, Field], sections: dict[str, tuple[str, int]],
+           taxonomy: Taxonomy, header_line: int) -> Testimonial | None:
+    """Check fields and sections of one record; the Testimonial, or None if it has errors."""
+    start = len(record.problems)
+    for key, item in fields.items():
+        if key not in KNOWN_KEYS:
+            record.error(item.line, f"clé « {key} » inconnue", f"clés possibles : {', '.join(KNOWN_KEYS)}{_closest(key, KNOWN_KEYS)}", key)
+    text: dict[str, str] = {}
+    for key in KNOWN_KEYS:
+        item = fields.get(key)
+        if item is None:
+            if key in REQUIRED_KEYS:
+                record.error(record.line, f"champ obligatoire « {key} » absent", f"ajoutez une ligne « {key}: … » dans l’en-tête", key)
+            continue
+        if key != "themes" and not isinstance(item.value, str):
+            record.error(item.line, f"« {key} » doit être une seule valeur, pas une liste", f"écrivez « {key}: valeur »", key)
+        elif key != "themes" and not item.value:
+            record.error(item.line, f"champ « {key} » vide", f"renseignez « {key} » ou retirez la ligne" if key not in REQUIRED_KEYS else f"renseignez « {key} »", key)
+        elif isinstance(item.value, str):
+            text[key] = item.value
+    status = text.get("status", "published")
+    if status not in STATUSES:
+        record.error(fields["status"].line, f"statut « {status} » inconnu", f"écrivez « published » ou « withdrawn »{_closest(status, STATUSES)}", "status")
+        status = "published"
+    country_code = _country(record, fields, text, taxonomy)
+    region = None
+    if "region" in text and country_code:
+        region = _region(record, fields["region"], country_code, taxonomy)
+    profession = _profession(record, fields, text, taxonomy)
+    published = _date(record, fields, text)
+    themes, declared = _themes(record, fields.get("themes"), taxonomy, sections.get("conseils", ("", 0))[0])
+    for key in REQUIRED_SECTIONS:
+        if key not in sections:
+            record.error(header_line, f"section obligatoire « ## {SECTION_TITLES[key]} » absente", f"ajoutez une ligne « ## {SECTION_TITLES[key]} » suivie du texte", key)
+    for key, (body, line) in sections.items():
+        if not body:
+            if key in REQUIRED_SECTIONS:
+                record.error(line, f"section « {SECTION_TITLES[key]} » vide", "écrivez le texte sous ce titre", key)
+            else:
+                record.warn(line, f"section « {SECTION_TITLES[key]} » vide", "écrivez le texte ou retirez ce titre", key)
+    if status == "withdrawn":  # a withdrawal never blocks a build: its problems are warnings
+        record.problems[start:] = [replace(p, severity="warning") for p in record.problems[start:]]
+    elif any(p.severity == "error" for p in record.problems[start:]):
+        return None
+    country = taxonomy.countries.get(country_code or "")
+    sector = taxonomy.sectors.get(profession.sector) if profession else None
+    return Testimonial(
+        id=identifier,
+        name=text.get("name", ""),
+        profession=text.get("profession", ""),
+        rome=profession.code if profession else "",
+        rome_label=profession.label if profession else "",
+        sector=sector.code if sector else "",
+        sector_label=sector.label if sector else "",
+        country=country.code if country else "",
+        country_label=country.label if country else "",
+        region=region.code if region else "",
+        region_label=region.label if region else "",
+        themes=themes,
+        themes_declared=declared,
+        published=published or date(1970, 1, 1),
+        sections=Sections(**{key: body for key, (body, _) in sections.items()}) if all(k in sections for k in REQUIRED_SECTIONS) else Sections("", ""),
+        status="withdrawn" if status == "withdrawn" else "published",
+    )
+
+
+def _country(record: _Record, fields: dict[str, Field], text: dict[str, str], taxonomy: Taxonomy) -> str | None:
+    if "country" not in fields:
+        return "FR"
+    value = text.get("country")
+    if value is None:
+        return None
+    code = value.upper()
+    if code in taxonomy.countries:
+        return code
+    by_name = {fold(c.label): c.code for c in taxonomy.countries.values()}
+    if fold(value) in by_name:
+        remedy = f"écrivez le code ISO à deux lettres : « country: {by_name[fold(value)]} »"
+    else:
+        close = difflib.get_close_matches(fold(value), list(by_name), n=1, cutoff=0.75)
+        remedy = f"écrivez un code ISO à deux lettres, par exemple « country: {by_name[close[0]] if close else 'FR'} »"
+    record.error(fields["country"].line, f"pays « {value} » inconnu", remedy, "country")
+    return None
+
+
+def _region(record: _Record, item: Field, country: str, taxonomy: Taxonomy) -> Any:
+    value = str(item.value)
+    region = taxonomy.resolve_region(value, country)
+    if region is not None:
+        return region
+    elsewhere = taxonomy.find_region_elsewhere(value, country)
+    close = taxonomy.suggest_regions(value, country)
+    country_label = taxonomy.countries[country].label
+    if elsewhere:
+        other = elsewhere[0]
+        remedy = f"« {value} » est en {taxonomy.countries[other.country].label} : ajoutez « country: {other.country} »"
+    elif close:
+        remedy = "vouliez-vous dire " + " ou ".join(f"« {written} »" for written, _ in close) + " ?"
+    else:
+        remedy = f"écrivez une région, un département (nom ou numéro), un canton ou une province de {country_label}"
+    record.error(item.line, f"région « {value} » inconnue ({country_label})", remedy, "region")
+    return None
+
+
+def _profession(record: _Record, fields: dict[str, Field], text: dict[str, str], taxonomy: Taxonomy) -> Any:
+    code = text.get("rome")
+    if code is not None:
+        code = code.strip().upper()
+        if code in taxonomy.professions:
+            return taxonomy.professions[code]
+        shape = "" if re.match(r"^[A-N][0-9]{4}$", code) else " (une lettre de A à N puis quatre chiffres, comme M1705)"
+        record.error(fields["rome"].line, f"code ROME « {text['rome']} » inconnu{shape}",
+                     "corrigez le code, ou ajoutez sa fiche avec python -m indexer.taxonomy_sync --rome <export ROME>", "rome")
+        return None
+    written = text.get("profession")
+    if written is None:
+        return None
+    found = taxonomy.resolve_profession(written)
+    if found is not None:
+        return found
+    guess = taxonomy.guess_profession(written)
+    line = fields["profession"].line
+    if guess is not None:
+        record.warn(line, f"profession « {written} » rattachée par approximation à la fiche {guess.code} « {guess.label} »",
+                    f"confirmez avec « rome: {guess.code} » ou relancez python -m indexer.taxonomy_sync", "profession")
+        return guess
+    close = taxonomy.suggest_professions(written)
+    hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+    record.error(line, f"profession « {written} » introuvable dans le ROME",
+                 f"ajoutez « rome: CODE » (code de la fiche ROME) ou écrivez un intitulé ROME{hint}", "profession")
+    return None
+
+
+def _date(record: _Record, fields: dict[str, Field], text: dict[str, str]) -> date | None:
+    value = text.get("published")
+    if value is None:
+        return None
+    try:
+        if DATE_RULE.match(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    record.error(fields["published"].line, f"date « {value} » invalide", "écrivez la date au format AAAA-MM-JJ, par exemple 2013-05-14", "published")
+    return None
+
+
+def _themes(record: _Record, item: Field | None, taxonomy: Taxonomy, conseils: str) -> tuple[tuple[str, ...], bool]:
+    values = () if item is None else ((item.value,) if isinstance(item.value, str) else item.value)
+    values = tuple(v for v in values if v)
+    if item is None or not values:
+        return (_infer_themes(conseils) if _infer_themes and conseils else ()), False
+    good = []
+    for slug in values:
+        if slug in taxonomy.themes:
+            if slug not in good:
+                good.append(slug)
+        else:
+            close = difflib.get_close_matches(fold(slug), list(taxonomy.themes), n=1, cutoff=0.6)
+            hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
+            record.error(item.line, f"thème « {slug} » inconnu", f"{hint}thèmes possibles : {', '.join(taxonomy.themes)}", "themes")
+    return tuple(good), True
+
+
+def _closest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+
+
+def _suggest_id(text: str) -> str:
+    return "-".join(fold(text).split()) or "prenom-metier"
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"clé « {key} » en double")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"valeur « {name} » refusée")
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if isinstance(value, dict):
+        return max([_depth(v, level + 1) for v in value.values()], default=level)
+    if isinstance(value, list):
+        return max([_depth(v, level + 1) for v in value], default=level)
+    return level - 1
+
+
+def summarize(report: CorpusReport) -> dict[str, int]:
+    """Counts for ``bloomr check``: ``{"testimonials": 60, "published": 59, "withdrawn": 1, "fiches": 41, …}``."""
+    published = [t for t in report.testimonials if not t.withdrawn]
+    return {
+        "testimonials": len(report.testimonials),
+        "published": len(published),
+        "withdrawn": len(report.testimonials) - len(published),
+        "fiches": len({t.rome for t in published if t.rome}),
+        "sectors": len({t.sector for t in published if t.sector}),
+        "countries": len({t.country for t in published if t.country}),
+        "regions": len({t.region for t in published if t.region}),
+        "themes": len({theme for t in published for theme in t.themes}),
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+    }
+
+
+def format_summary(summary: dict[str, int]) -> str:
+    """French summary line printed by ``bloomr check``."""
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count <= 1 else many}"
+
+    return (
+        f"{n(summary['testimonials'], 'témoignage', 'témoignages')} "
+        f"({n(summary['published'], 'publié', 'publiés')}, {n(summary['withdrawn'], 'retiré', 'retirés')}), "
+        f"{n(summary['fiches'], 'fiche ROME', 'fiches ROME')}, {n(summary['sectors'], 'secteur', 'secteurs')}, "
+        f"{n(summary['countries'], 'pays', 'pays')}, {n(summary['regions'], 'région', 'régions')}, "
+        f"{n(summary['themes'], 'thème', 'thèmes')} ; "
+        f"{n(summary['errors'], 'erreur', 'erreurs')}, {n(summary['warnings'], 'avertissement', 'avertissements')}"
+    )
