@@ -54,7 +54,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
     Example: bloomr check --corpus corpus
     """
-    from indexer.corpus import load_corpus, summarize
+    from indexer.corpus import format_summary, load_corpus, summarize
 
     report = load_corpus(settings.corpus, rome_dir=settings.rome)
     for problem in report.problems:
@@ -62,7 +62,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     summary = summarize(report)
     if report.problems:
         _out()
-    _out("Corpus : " + ", ".join(f"{key} {value}" for key, value in summary.items()))
+    _out("Corpus : " + format_summary(summary) + ".")
     if report.errors:
         _out(f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s).")
         return 1

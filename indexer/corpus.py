@@ -472,6 +472,5 @@ def format_summary(summary: dict[str, int]) -> str:
         f"({n(summary['published'], 'publié', 'publiés')}, {n(summary['withdrawn'], 'retiré', 'retirés')}), "
         f"{n(summary['fiches'], 'fiche ROME', 'fiches ROME')}, {n(summary['sectors'], 'secteur', 'secteurs')}, "
         f"{n(summary['countries'], 'pays', 'pays')}, {n(summary['regions'], 'région', 'régions')}, "
-        f"{n(summary['themes'], 'thème', 'thèmes')} ; "
-        f"{n(summary['errors'], 'erreur', 'erreurs')}, {n(summary['warnings'], 'avertissement', 'avertissements')}"
+        f"{n(summary['themes'], 'thème', 'thèmes')}"
     )
