@@ -22,6 +22,7 @@ from indexer import generations as gens
 from indexer.model import Testimonial
 from search.errors import BuildFailed, IndexDamaged, IndexMissing
 from search.schema import bloomr_schema
+from search.vocabulary import surface_words
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while documents are written."""
@@ -69,6 +70,8 @@ def document(t: Testimonial) -> dict[str, object]:
         "theme_key": ",".join(t.themes),
         "published": int(t.published.strftime("%Y%m%d")),
         "themes_declared": t.themes_declared,
+        "words": " ".join(surface_words(t.profession, t.rome_label, *(text for _, text in t.sections.items()))),
+        "profession_text": t.profession.encode("utf-8"),
     }
 
 

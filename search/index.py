@@ -16,11 +16,11 @@ import json
 import os
 import stat
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +35,7 @@ CURRENT = "current"
 PREVIOUS = "previous"
 META = "bloomr.json"
 
+T = TypeVar("T")
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int32]
 
@@ -164,6 +165,8 @@ class Generation:
         self.parents: dict[str, dict[str, str]] = {k: dict(v) for k, v in parents.items()}
         self.withdrawn: frozenset[str] = frozenset(self.meta.get("withdrawn", []))
         self._local = threading.local()
+        self._cache: dict[str, Any] = {}
+        self._cache_lock = threading.Lock()
 
     def _load(self, reader: Any) -> None:
         size = int(reader.doc_count_all())
@@ -195,6 +198,17 @@ class Generation:
 
     def parent(self, facet: str, value: str) -> str | None:
         return self.parents.get(facet, {}).get(value)
+
+    def cached(self, key: str, build: Callable[["Generation"], T]) -> T:
+        """A per-generation value built once (vocabulary, profession list…); dies with the generation."""
+        try:
+            return self._cache[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        with self._cache_lock:
+            if key not in self._cache:
+                self._cache[key] = build(self)
+            return self._cache[key]  # type: ignore[no-any-return]
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:

@@ -12,7 +12,8 @@ what the per-generation facet cache (``search.index``) reads, without touching s
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import french_analyzer
 
@@ -66,4 +67,9 @@ def bloomr_schema() -> Schema:
         theme_key=ID(sortable=True),  # the same themes as one "a,b" column value, for facet caches
         published=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         themes_declared=STORED(),
+        # The surface words of the document (lower case, accents kept): their lexicon is the
+        # vocabulary for typo correction, "did you mean" and autocomplete. Being a field, it is
+        # purged with the document when a testimonial is withdrawn.
+        words=KEYWORD(lowercase=False, commas=False, scorable=False),
+        profession_text=COLUMN(VarBytesColumn()),
     )

@@ -1,0 +1,121 @@
+"""Disjunctive facet counts over a generation's numpy columns.
+
+OR within a facet, AND across facets. A facet's counts apply every other facet's filters
+but not its own, so a counsellor who ticked Bretagne still sees what Normandie would add.
+Selected values are always listed, even at 0; values sort by count, then French label.
+
+>>> facets(generation, match, {"region": ("FR-BRE",)})["region"].values[0]  # doctest: +SKIP
+FacetValue(value='FR-BRE', label='Bretagne', count=3, selected=True, parent='FR')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from search.analysis import fold
+from search.errors import BadParameter
+from search.results import FACET_LABELS, Facet, FacetValue
+
+if TYPE_CHECKING:
+    from search.index import BoolArray, Generation
+
+FACETS: tuple[str, ...] = ("sector", "profession", "country", "region", "theme")
+MAX_VALUES_PER_FACET = 50
+MAX_VALUE_LENGTH = 64
+
+Filters = dict[str, tuple[str, ...]]
+
+
+def normalize_filters(filters: Mapping[str, Iterable[str]] | None) -> Filters:
+    """Known facets only, values deduplicated in order, bounded; raises BadParameter otherwise."""
+    out: Filters = {}
+    for facet, values in (filters or {}).items():
+        if facet not in FACETS:
+            raise BadParameter(
+                f"Filtre inconnu : « {facet[:40]} ».",
+                remedy="Filtres possibles : " + ", ".join(FACETS) + ".",
+            )
+        kept: dict[str, None] = {}
+        for value in values:
+            value = str(value).strip()
+            if not value:
+                continue
+            if len(value) > MAX_VALUE_LENGTH:
+                raise BadParameter(
+                    f"Valeur de filtre trop longue pour « {facet} ».",
+                    remedy="Choisissez une valeur dans la liste des filtres.",
+                )
+            kept.setdefault(value, None)
+        if len(kept) > MAX_VALUES_PER_FACET:
+            raise BadParameter(
+                f"Trop de valeurs pour le filtre « {facet} » ({len(kept)}).",
+                remedy=f"Cochez au plus {MAX_VALUES_PER_FACET} valeurs par filtre.",
+            )
+        if kept:
+            out[facet] = tuple(kept)
+    return out
+
+
+def filter_masks(generation: "Generation", filters: Filters) -> dict[str, "BoolArray"]:
+    return {facet: generation.columns[facet].mask(list(values)) for facet, values in filters.items()}
+
+
+def combine(generation: "Generation", masks: Mapping[str, "BoolArray"], *, skip: str | None = None) -> "BoolArray":
+    """Live documents passing every facet filter except ``skip``'s."""
+    result = generation.live.copy()
+    for facet, mask in masks.items():
+        if facet != skip:
+            result &= mask
+    return result
+
+
+def _parent(generation: "Generation", facet: str, value: str) -> str | None:
+    if facet == "profession":
+        return generation.parent("profession", value) or (value[:1] if value else None)
+    if facet == "region":
+        return generation.parent("region", value) or (value.split("-", 1)[0] if "-" in value else None)
+    return None
+
+
+def facets(generation: "Generation", match: "BoolArray", filters: Filters) -> dict[str, Facet]:
+    """Every facet's values with disjunctive counts for the documents in ``match``."""
+    masks = filter_masks(generation, filters)
+    out: dict[str, Facet] = {}
+    for facet in FACETS:
+        base = match & combine(generation, masks, skip=facet)
+        counts = generation.columns[facet].counts(base)
+        selected = filters.get(facet, ())
+        for value in selected:
+            counts.setdefault(value, 0)
+        values = [
+            FacetValue(
+                value=value,
+                label=generation.label(facet, value),
+                count=count,
+                selected=value in selected,
+                parent=_parent(generation, facet, value),
+            )
+            for value, count in counts.items()
+        ]
+        values.sort(key=lambda v: (-v.count, fold(v.label), v.value))
+        out[facet] = Facet(name=facet, label=FACET_LABELS[facet], values=tuple(values))
+    return out
+
+
+def all_values(generation: "Generation", facet: str) -> list[FacetValue]:
+    """Every value of a facet over the whole generation (for /api/facets and the home page)."""
+    counts = generation.columns[facet].counts(generation.live)
+    labels = generation.labels.get(facet, {})
+    values = [
+        FacetValue(value, labels.get(value, value), counts.get(value, 0), False, _parent(generation, facet, value))
+        for value in sorted(set(counts) | (set(labels) if facet in ("sector", "theme") else set()))
+    ]
+    values.sort(key=lambda v: (-v.count, fold(v.label), v.value))
+    return values
+
+
+def count(mask: "BoolArray") -> int:
+    return int(np.count_nonzero(mask))

@@ -1,0 +1,129 @@
+"""The vocabulary of a generation: surface words for typo correction, "did you mean" and autocomplete.
+
+Built once per generation from the lexicon of the ``words`` field (lower-case surface words,
+accents kept) with their document frequencies. Lookups use folded words (``fold`` of the one
+analyzer module), so ``infirmiere`` finds ``infirmière``; display uses the most frequent
+accented spelling.
+
+>>> vocab.corrections("infirmeire")  # doctest: +SKIP
+[Correction(word='infirmière', folded='infirmiere', distance=2, df=12)]
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
+
+from search.analysis import fold
+
+if TYPE_CHECKING:
+    from search.index import Generation
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+MAX_CORRECTIONS = 3
+"""How many corrected spellings one typed word may expand into."""
+
+
+def surface_words(*texts: str) -> list[str]:
+    """Distinct lower-case words of the texts, in order: ``surface_words("L’Été, l’été") == ["été"]``."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for match in _WORD.finditer(unicodedata.normalize("NFC", text).lower()):
+            seen.setdefault(match.group(0), None)
+    return list(seen)
+
+
+def allowed_distance(folded: str) -> int:
+    """Typo tolerance on folded words: 1 edit from 5 letters, 2 from 9, none below."""
+    n = len(folded)
+    return 2 if n >= 9 else 1 if n >= 5 else 0
+
+
+@dataclass(frozen=True)
+class Correction:
+    word: str  # display spelling, accents kept
+    folded: str
+    distance: int
+    df: int
+
+
+class Vocabulary:
+    """Folded word -> (display spelling, document frequency), with sorted keys for prefixes."""
+
+    def __init__(self, entries: dict[str, tuple[str, int]]) -> None:
+        self.entries = entries
+        self.keys: list[str] = sorted(entries)
+
+    @classmethod
+    def from_generation(cls, generation: "Generation") -> "Vocabulary":
+        entries: dict[str, tuple[str, int]] = {}
+        with generation.searcher() as searcher:
+            reader: Any = searcher.reader()
+            for raw, info in reader.iter_field("words"):
+                word = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                df = int(info.doc_frequency())
+                key = fold(word)
+                if not key:
+                    continue
+                current = entries.get(key)
+                if current is None:
+                    entries[key] = (word, df)
+                else:
+                    best = word if df > current[1] else current[0]
+                    entries[key] = (best, current[1] + df)
+        return cls(entries)
+
+    def __contains__(self, folded: str) -> bool:
+        return folded in self.entries
+
+    def df(self, folded: str) -> int:
+        entry = self.entries.get(folded)
+        return entry[1] if entry else 0
+
+    def display(self, folded: str) -> str:
+        entry = self.entries.get(folded)
+        return entry[0] if entry else folded
+
+    def corrections(self, folded: str, *, limit: int = MAX_CORRECTIONS) -> list[Correction]:
+        """Known words within the allowed edit distance, nearest then most frequent first."""
+        distance = allowed_distance(folded)
+        if distance == 0 or not self.keys:
+            return []
+        found = extract(
+            folded,
+            self.keys,
+            scorer=Levenshtein.distance,
+            score_cutoff=distance,
+            limit=None,
+        )
+        ranked = sorted(
+            (Correction(self.entries[k][0], k, int(d), self.entries[k][1]) for k, d, _ in found if k != folded),
+            key=lambda c: (c.distance, -c.df, c.folded),
+        )
+        return ranked[:limit]
+
+    def completions(self, prefix: str, *, limit: int = 10) -> list[tuple[str, str, int]]:
+        """Known words starting with the folded ``prefix``: (folded, display, df), most frequent first."""
+        if not prefix:
+            return []
+        start = bisect.bisect_left(self.keys, prefix)
+        found: list[tuple[str, str, int]] = []
+        for key in self.keys[start:]:
+            if not key.startswith(prefix):
+                break
+            word, df = self.entries[key]
+            found.append((key, word, df))
+        found.sort(key=lambda item: (-item[2], item[0]))
+        return found[:limit]
+
+
+def vocabulary(generation: "Generation") -> Vocabulary:
+    """The generation's vocabulary, built on first use."""
+    return generation.cached("vocabulary", Vocabulary.from_generation)
