@@ -228,12 +228,14 @@ def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source
                      f"par exemple « {_suggest_id(str(identifier or 'prenom-metier'))} »", "id")
         return None
     fields: dict[str, Field] = {}
+    invalid: set[str] = set()
     for key, value in data.items():
         if isinstance(value, str):
             fields[str(key)] = Field(value.strip(), line)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             fields[str(key)] = Field(tuple(v.strip() for v in value), line)
         else:
+            invalid.add(str(key))
             record.error(line, f"valeur de « {key} » invalide : une chaîne ou une liste de chaînes est attendue", "écrivez les dates et les codes entre guillemets", str(key))
     sections: dict[str, tuple[str, int]] = {}
     if not isinstance(raw_sections, dict):
@@ -246,14 +248,14 @@ def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source
                 record.error(line, f"section « {key} » invalide : du texte est attendu", "écrivez la section comme une chaîne", key)
             else:
                 sections[key] = (value.strip(), line)
-    testimonial = _build(record, identifier, fields, sections, taxonomy, line)
+    testimonial = _build(record, identifier, fields, sections, taxonomy, line, invalid=invalid)
     if testimonial is None:
         return None
     return replace(testimonial, source=source, source_line=line, content_hash=hashlib.sha256(line_bytes).hexdigest())
 
 
 def _build(record: _Record, identifier: str, fields: dict[str, Field], sections: dict[str, tuple[str, int]],
-           taxonomy: Taxonomy, header_line: int) -> Testimonial | None:
+           taxonomy: Taxonomy, header_line: int, *, invalid: set[str] | None = None) -> Testimonial | None:
     """Check fields and sections of one record; the Testimonial, or None if it has errors."""
     start = len(record.problems)
     for key, item in fields.items():
@@ -263,7 +265,7 @@ def _build(record: _Record, identifier: str, fields: dict[str, Field], sections:
     for key in KNOWN_KEYS:
         item = fields.get(key)
         if item is None:
-            if key in REQUIRED_KEYS:
+            if key in REQUIRED_KEYS and key not in (invalid or set()):
                 record.error(record.line, f"champ obligatoire « {key} » absent", f"ajoutez une ligne « {key}: … » dans l’en-tête", key)
             continue
         if key != "themes" and not isinstance(item.value, str):

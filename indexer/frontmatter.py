@@ -140,12 +140,25 @@ def _plain_value(key: str, node: yaml.Node, line: int) -> str | tuple[str, ...]:
     )
 
 
+_YAML_PROBLEMS = {
+    "end of stream": "guillemet ou crochet non fermé",
+    "mapping values are not allowed": "deux-points inattendu ; mettez la valeur entre guillemets",
+    "cannot start any token": "caractère interdit en début de valeur (tabulation, @, `…)",
+    "could not find expected ':'": "deux-points manquant après la clé",
+    "expected <block end>": "indentation incohérente",
+}
+
+
 def _yaml_error(exc: yaml.YAMLError, first_line: int) -> FrontMatterError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    # an unclosed quote or bracket is reported at the end of the text: point at where it opened
+    mark = context_mark if context_mark is not None and "end of stream" in problem else problem_mark or context_mark
     line = first_line + (mark.line if mark is not None else 0)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    french = next((fr for en, fr in _YAML_PROBLEMS.items() if en in problem), f"syntaxe incorrecte : {problem}")
     return FrontMatterError(
-        f"en-tête YAML invalide ({problem})",
+        f"en-tête YAML invalide ({french})",
         line=line,
         remedy="vérifiez les deux-points, les guillemets et l’indentation de cette ligne",
     )

@@ -1,0 +1,282 @@
+"""indexer.corpus and indexer.frontmatter: the good corpus loads; each bad file gives its message and line."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from indexer.corpus import MAX_FILE_BYTES, format_summary, load_corpus, summarize
+from indexer.frontmatter import FrontMatterError, parse_front_matter
+from indexer.model import Problem
+
+DATA = Path(__file__).parent / "data"
+GOOD = DATA / "good"
+BAD = DATA / "bad"
+TAXONOMY = GOOD / "taxonomy"
+VALID = (GOOD / "testimonials" / "moussa-boulanger.md").read_bytes()
+
+
+def corpus_of(tmp_path: Path, *files: Path) -> Path:
+    """A corpus in tmp_path holding copies of ``files`` (a directory contributes its files)."""
+    folder = tmp_path / "corpus" / "testimonials"
+    folder.mkdir(parents=True)
+    for item in files:
+        for source in sorted(item.iterdir()) if item.is_dir() else [item]:
+            shutil.copy(source, folder / source.name)
+    return tmp_path / "corpus"
+
+
+def only_error(tmp_path: Path, name: str) -> Problem:
+    report = load_corpus(corpus_of(tmp_path, BAD / name), taxonomy_dir=TAXONOMY)
+    assert not report.ok
+    assert len(report.errors) == 1, [str(p) for p in report.problems]
+    assert report.testimonials == ()
+    return report.errors[0]
+
+
+# --- the good corpus ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def good():
+    return load_corpus(GOOD)
+
+
+def test_good_corpus_has_no_problem(good) -> None:
+    assert [str(p) for p in good.problems] == []
+    assert good.ok
+
+
+def test_good_corpus_resolves_every_facet(good) -> None:
+    facets = {t.id: (t.rome, t.sector, t.country, t.region, t.status) for t in good.testimonials}
+    assert facets == {
+        "audrey-consultante": ("M1718", "M", "FR", "FR-IDF", "published"),
+        "benedicte-infirmiere": ("J1506", "J", "FR", "FR-BRE", "published"),
+        "jerome-infirmier": ("J1506", "J", "FR", "FR-ARA", "published"),
+        "camille-developpeuse": ("M1855", "M", "CH", "CH-GE", "published"),
+        "moussa-boulanger": ("D1102", "D", "SN", "SN-DK", "published"),
+        "oceane-aide-soignante": ("J1501", "J", "FR", "FR-974", "published"),
+        "lea-communication": ("E1112", "E", "BE", "BE-WAL", "published"),
+        "xavier-developpeur-retire": ("M1805", "M", "CA", "CA-QC", "withdrawn"),
+        "yasmine-comptable": ("M1203", "M", "FR", "FR-20R", "published"),
+    }
+
+
+def test_good_corpus_values(good) -> None:
+    by_id = {t.id: t for t in good.testimonials}
+    audrey = by_id["audrey-consultante"]
+    assert (audrey.name, audrey.profession, audrey.published) == ("Audrey", "Consultante en stratégie digitale", date(2013, 5, 14))
+    assert (audrey.region_label, audrey.country_label, audrey.sector_label) == ("Île-de-France", "France", "Support à l’entreprise")
+    assert audrey.themes == ("reseau", "entreprendre") and audrey.themes_declared
+    assert audrey.sections.parcours.startswith("Après une école de commerce")
+    assert audrey.source == "testimonials/audrey-consultante.md" and audrey.source_line == 1
+    raw = (GOOD / "testimonials" / "audrey-consultante.md").read_bytes()
+    assert audrey.content_hash == hashlib.sha256(raw).hexdigest()
+    # unaccented headings with a straight apostrophe are the same sections
+    benedicte = by_id["benedicte-infirmiere"]
+    assert benedicte.sections.metier.startswith("Je suis infirmiere de nuit")
+    assert benedicte.sections.passion.startswith("L'hôpital la nuit")
+    assert benedicte.themes_declared is False
+    # hostile text is kept as text, untouched
+    assert '<script>alert("bloomr")</script>' in by_id["lea-communication"].sections.metier
+    assert by_id["xavier-developpeur-retire"].withdrawn
+
+
+def test_jsonl_record(good) -> None:
+    yasmine = next(t for t in good.testimonials if t.id == "yasmine-comptable")
+    assert yasmine.source == "testimonials/bulk.jsonl" and yasmine.source_line == 1
+    assert yasmine.region_label == "Corse"
+    assert yasmine.sections.passion == "" and yasmine.sections.parcours.startswith("BTS")
+    line = (GOOD / "testimonials" / "bulk.jsonl").read_bytes().splitlines()[0]
+    assert yasmine.content_hash == hashlib.sha256(line).hexdigest()
+
+
+def test_summary(good) -> None:
+    summary = summarize(good)
+    assert summary == {
+        "testimonials": 9, "published": 8, "withdrawn": 1, "fiches": 7, "sectors": 4,
+        "countries": 4, "regions": 8, "themes": summary["themes"], "errors": 0, "warnings": 0,
+    }
+    assert format_summary(summary).startswith("9 témoignages (8 publiés, 1 retiré), 7 fiches ROME, 4 secteurs, 4 pays, 8 régions")
+
+
+def test_problem_format(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path, BAD / "unknown-region.md")
+    (problem,) = load_corpus(corpus, taxonomy_dir=TAXONOMY).problems
+    assert str(problem) == f"{corpus}/testimonials/unknown-region.md:4: région « Bretange » inconnue (France) — vouliez-vous dire « Bretagne » ?"
+
+
+# --- one bad file per error -------------------------------------------------------------------
+
+BAD_FILES = [
+    # file, line, field, message fragment, remedy fragment
+    ("no-front-matter.md", 1, "front matter", "en-tête YAML absent", "« --- »"),
+    ("unclosed-front-matter.md", 1, "front matter", "en-tête YAML non fermé", "« --- »"),
+    ("invalid-yaml.md", 3, "front matter", "guillemet ou crochet non fermé", "guillemets"),
+    ("duplicate-key.md", 4, "front matter", "clé « name » en double (déjà ligne 2)", "une seule ligne"),
+    ("python-tag.md", 3, "front matter", "étiquette YAML « !!python/object/apply:os.system » refusée", "étiquette"),
+    ("alias-bomb.md", 6, "front matter", "ancre ou alias YAML", "en toutes lettres"),
+    ("deep-nesting.md", 6, "front matter", "imbrication YAML trop profonde", "clé: [a, b]"),
+    ("nested-mapping.md", 4, "front matter", "valeur imbriquée pour « region »", "region: valeur"),
+    ("missing-field.md", 1, "name", "champ obligatoire « name » absent", "name: …"),
+    ("empty-name.md", 2, "name", "champ « name » vide", "renseignez « name »"),
+    ("list-value.md", 2, "name", "« name » doit être une seule valeur", "name: valeur"),
+    ("unknown-region.md", 4, "region", "région « Bretange » inconnue", "« Bretagne »"),
+    ("region-other-country.md", 4, "region", "région « Genève » inconnue (France)", "country: CH"),
+    ("bad-country.md", 5, "country", "pays « Suisse » inconnu", "country: CH"),
+    ("unknown-theme.md", 5, "themes", "thème « reseaux » inconnu", "« reseau »"),
+    ("unknown-rome.md", 4, "rome", "code ROME « M9999 » inconnu", "taxonomy_sync"),
+    ("unmapped-profession.md", 3, "profession", "profession « Dompteuse de nuages » introuvable", "rome: CODE"),
+    ("bad-date.md", 5, "published", "date « 2013-02-30 » invalide", "AAAA-MM-JJ"),
+    ("bad-status.md", 6, "status", "statut « retiré » inconnu", "withdrawn"),
+    ("Bad_Name.md", 1, "id", "nom de fichier « Bad_Name.md » invalide", "bad-name.md"),
+    ("missing-section.md", 6, "conseils", "section obligatoire « ## Mes conseils aux jeunes » absente", "## Mes conseils aux jeunes"),
+    ("empty-section.md", 7, "metier", "section « Mon métier » vide", "écrivez le texte"),
+    ("bom.md", 1, "encoding", "(BOM)", "sans BOM"),
+    ("invalid-utf8.md", 3, "encoding", "pas de l’UTF-8 valide", "UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "field", "message", "remedy"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_file(tmp_path: Path, name: str, line: int, field: str, message: str, remedy: str) -> None:
+    problem = only_error(tmp_path, name)
+    assert (problem.path, problem.line, problem.field) == (str(tmp_path / "corpus" / "testimonials" / name), line, field)
+    assert message in problem.message
+    assert remedy in problem.remedy
+
+
+def test_every_bad_file_is_tested() -> None:
+    tested = {b[0] for b in BAD_FILES} | {"unknown-key.md", "bad-records.jsonl", "duplicate-id", "withdrawn-with-errors.md"}
+    assert {p.name for p in BAD.iterdir()} == tested
+
+
+def test_unknown_key_names_the_closest_and_the_missing_field(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, BAD / "unknown-key.md"), taxonomy_dir=TAXONOMY)
+    assert [(p.line, p.field, p.message) for p in report.errors] == [
+        (4, "regoin", "clé « regoin » inconnue"),
+        (1, "region", "champ obligatoire « region » absent"),
+    ]
+    assert "vouliez-vous dire « region » ?" in report.errors[0].remedy
+
+
+def test_bad_jsonl_records_each_report_their_line(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, BAD / "bad-records.jsonl"), taxonomy_dir=TAXONOMY)
+    assert [t.id for t in report.testimonials] == ["audrey"]
+    assert [(p.line, p.field) for p in report.errors] == [(2, "json"), (3, "published"), (3, "conseils")]
+    assert report.errors[0].message.startswith("ligne JSON invalide")
+    assert "chaîne ou une liste de chaînes" in report.errors[1].message
+
+
+def test_duplicate_id_across_files(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path, BAD / "duplicate-id")
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    (problem,) = report.errors
+    assert (problem.path, problem.line, problem.field) == (str(corpus / "testimonials" / "more.jsonl"), 1, "id")
+    assert problem.message == f"identifiant « audrey » en double (déjà dans {corpus / 'testimonials' / 'audrey.md'})"
+    assert [t.source for t in report.testimonials] == ["testimonials/audrey.md"]
+
+
+def test_withdrawn_testimonial_never_blocks(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, BAD / "withdrawn-with-errors.md"), taxonomy_dir=TAXONOMY)
+    assert report.ok
+    (warning,) = report.warnings
+    assert (warning.line, warning.field) == (4, "region")
+    (testimonial,) = report.testimonials
+    assert testimonial.withdrawn and testimonial.id == "withdrawn-with-errors"
+
+
+def test_file_over_256_kb(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path)
+    big = corpus / "testimonials" / "big.md"
+    big.write_bytes(VALID + b"x" * (3 * 1024 * 1024))
+    (problem,) = load_corpus(corpus, taxonomy_dir=TAXONOMY).problems
+    assert (problem.path, problem.line, problem.field) == (str(big), 1, "size")
+    assert problem.message.startswith("fichier trop volumineux") and f"{MAX_FILE_BYTES // 1024} Ko" in problem.message
+
+
+def test_file_of_exactly_256_kb_is_accepted(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path)
+    path = corpus / "testimonials" / "long.md"
+    path.write_bytes(VALID.rstrip(b"\n") + b" " + b"a" * (MAX_FILE_BYTES - len(VALID)) + b"\n")
+    path.write_bytes(path.read_bytes()[:MAX_FILE_BYTES])
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    assert report.ok and [t.id for t in report.testimonials] == ["long"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks on this platform")
+def test_symlink_outside_the_corpus_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.md"
+    outside.write_bytes(VALID)
+    corpus = corpus_of(tmp_path)
+    link = corpus / "testimonials" / "link.md"
+    link.symlink_to(outside)
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    (problem,) = report.errors
+    assert (problem.path, problem.line, problem.field, problem.message) == (str(link), 1, "path", "lien symbolique refusé dans le corpus")
+    assert report.testimonials == ()
+
+
+def test_symlinked_testimonials_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.md").write_bytes(VALID)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "testimonials").symlink_to(elsewhere)
+    report = load_corpus(tmp_path / "corpus", taxonomy_dir=TAXONOMY)
+    assert not report.ok and report.testimonials == ()
+    assert "lien symbolique" in report.errors[0].message
+
+
+def test_file_name_with_dot_dot_is_refused(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path)
+    (corpus / "testimonials" / "a..b.md").write_bytes(VALID)
+    (problem,) = load_corpus(corpus, taxonomy_dir=TAXONOMY).errors
+    assert (problem.line, problem.field) == (1, "id") and "« a..b.md »" in problem.message
+
+
+def test_all_problems_at_once(tmp_path: Path) -> None:
+    names = [b[0] for b in BAD_FILES]
+    report = load_corpus(corpus_of(tmp_path, *(BAD / n for n in names)), taxonomy_dir=TAXONOMY)
+    assert sorted({Path(p.path).name for p in report.errors}) == sorted(names)
+
+
+def test_missing_taxonomy_is_one_clear_problem(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md"))
+    (problem,) = report.problems
+    assert problem.message.startswith("dossier de taxonomie introuvable") and problem.field == "taxonomy"
+
+
+def test_other_files_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md")
+    (corpus / "testimonials" / "notes.txt").write_text("brouillon", encoding="utf-8")
+    (corpus / "testimonials" / ".moussa-boulanger.md.swp").write_bytes(b"\0")
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    assert report.ok and len(report.testimonials) == 1
+    (warning,) = report.warnings
+    assert warning.path.endswith("notes.txt") and warning.field == "path"
+
+
+# --- front matter ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "value"), [("69", "69"), ("01", "01"), ("2A", "2A"), ('"974"', "974"), ("2013-05-14", "2013-05-14"), ("yes", "yes"), ("~", "~")])
+def test_scalars_stay_as_written(written: str, value: str) -> None:
+    front = parse_front_matter(f"---\nregion: {written}\n---\nbody\n")
+    assert front.fields["region"].value == value and front.fields["region"].line == 2
+    assert (front.body, front.body_line, front.end_line) == ("body\n", 4, 3)
+
+
+def test_front_matter_size_is_bounded() -> None:
+    with pytest.raises(FrontMatterError) as caught:
+        parse_front_matter("---\n" + "".join(f"k{i}: v\n" for i in range(300)) + "---\n")
+    assert caught.value.line == 1 and "trop long" in caught.value.message
+
+
+def test_crlf_line_endings(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path)
+    (corpus / "testimonials" / "crlf.md").write_bytes(VALID.replace(b"\n", b"\r\n"))
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    assert report.ok and report.testimonials[0].sections.metier.startswith("Je pétris la pâte")
