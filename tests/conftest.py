@@ -1,0 +1,26 @@
+"""Shared fixtures: one real index built once per session from tests/data/good."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.corpus import load_corpus
+from indexer.taxonomy import load_taxonomy
+
+DATA = Path(__file__).resolve().parent / "data"
+GOOD = DATA / "good"
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index directory whose ``current`` generation holds the good corpus (withdrawn ones skipped)."""
+    taxonomy_dir = GOOD / "taxonomy"
+    report = load_corpus(GOOD, taxonomy_dir=taxonomy_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    taxonomy = load_taxonomy(taxonomy_dir)
+    index = tmp_path_factory.mktemp("index")
+    build_index(report.testimonials, index, labels=taxonomy.labels(used=report.testimonials))
+    return index
