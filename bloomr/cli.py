@@ -12,6 +12,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import sys
@@ -172,7 +173,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     _out(f"{data['total']} résultat(s) pour « {data['query']} »{relaxed} — page {data['page']}")
     for hit in data["hits"]:
         _out(f"- {hit['id']} · {hit['name']}, {hit['profession']} · {hit['region']} · {hit['published']}")
-        snippet = hit["snippet"].replace("<mark>", "«").replace("</mark>", "»")
+        snippet = html.unescape(hit["snippet"].replace("<mark>", "[").replace("</mark>", "]"))
         _out(f"    [{hit['section']}] {snippet}")
     if data.get("suggestion"):
         _out(f"Vouliez-vous dire « {data['suggestion']} » ?")
@@ -266,13 +267,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except BloomrError as exc:
         _err(f"bloomr : {exc}")
-        return 1 if not isinstance(exc, CorpusError) else 1
+        return 1
     except ValueError as exc:  # a malformed BLOOMR_* setting
         _err(f"bloomr : {exc}")
         return 2
     except KeyboardInterrupt:
         _err("bloomr : interrompu.")
         return 130
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
