@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 from starlette.datastructures import QueryParams
 
+from search import parse
 from search.errors import BadParameter, BadQuery
 from web.french import NBSP, NNBSP, number
 
@@ -29,14 +30,14 @@ FACETS: tuple[str, ...] = ("sector", "profession", "country", "region", "theme")
 SORTS: dict[str, str] = {"relevance": "Pertinence", "recent": "Plus récents", "random": "Au hasard"}
 """Sort keys and their French labels."""
 
-MAX_QUERY_CHARS = 300
-MAX_QUERY_WORDS = 32
+MAX_QUERY_CHARS = parse.MAX_CHARS  # the search library's own bound, checked here before any work
+MAX_QUERY_WORDS = parse.MAX_WORDS * 2  # a cheap early bound; search.parse counts words exactly
 MAX_VALUE_CHARS = 64
 MAX_VALUES_PER_FACET = 40
 MAX_PARAMS = 120
 MAX_QUERY_STRING = 8192
 MAX_PAGE = 1000
-MAX_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 50  # below search.query.MAX_PAGE_SIZE
 MAX_SEED = 2**31 - 1
 
 _INTEGER = re.compile(r"[0-9]{1,10}")
@@ -50,7 +51,7 @@ class SearchParams:
 
     q: str = ""
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    sort: str = "relevance"
+    sort: str | None = None  # None: relevance with words, newest first without (search.query)
     page: int = 1
     page_size: int = 10
     seed: int | None = None
@@ -118,11 +119,9 @@ def check_size(query_string: str, items: Iterable[tuple[str, str]]) -> list[tupl
 
 def parse_query(raw: str) -> str:
     """The cleaned free text; too long or too many words is a ``BadQuery``."""
-    if len(raw) > MAX_QUERY_CHARS * 4:  # refuse before doing any work on huge input
+    if len(raw) > MAX_QUERY_CHARS:  # counted as sent, before any work: the bound of the OpenAPI document
         raise _too_long(len(raw))
     q = clean_text(raw)
-    if len(q) > MAX_QUERY_CHARS:
-        raise _too_long(len(q))
     words = len(q.split())
     if words > MAX_QUERY_WORDS:
         raise BadQuery(
@@ -149,7 +148,7 @@ def parse_search(
     pairs = check_size(query_string, query_params.multi_items())
     q = ""
     filters: dict[str, list[str]] = {}
-    sort = "relevance"
+    sort: str | None = None
     page = 1
     page_size = default_page_size
     seed: int | None = None
@@ -176,8 +175,8 @@ def parse_search(
                     remedy="Retirez des filtres ou cliquez sur «\u00a0Tout effacer\u00a0».",
                 )
         elif name == "sort":
-            sort = raw.strip() or "relevance"
-            if sort not in SORTS:
+            sort = raw.strip() or None
+            if sort is not None and sort not in SORTS:
                 choices = ", ".join(f"«{NBSP}{key}{NBSP}»" for key in SORTS)
                 raise BadParameter(
                     f"Le tri «{NBSP}{clean_text(raw)[:40]}{NBSP}» n’existe pas{NNBSP}; choix possibles{NBSP}: {choices}.",
@@ -207,7 +206,9 @@ def parse_suggest(query_params: QueryParams, *, query_string: str = "") -> tuple
     q, limit = "", 8
     for name, raw in pairs:
         if name == "q":
-            q = parse_query(raw)
+            if len(raw) > MAX_QUERY_CHARS:
+                raise _too_long(len(raw))
+            q = clean_text(raw)
         elif name == "limit":
             limit = _integer("limit", raw, 1, 20, "valeur par défaut")
     return q, limit

@@ -33,7 +33,7 @@ def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
         pairs.append(("q", params.q))
     for facet in FACETS:
         pairs.extend((facet, value) for value in params.filters.get(facet, ()))
-    if params.sort != "relevance":
+    if params.sort is not None:
         pairs.append(("sort", params.sort))
     if params.page_size != params.default_page_size:
         pairs.append(("page_size", str(params.page_size)))
@@ -88,7 +88,7 @@ def page_url(params: SearchParams, page: int) -> str:
     return search_url(params.with_(page=page))
 
 
-def sort_url(params: SearchParams, sort: str) -> str:
+def sort_url(params: SearchParams, sort: str | None) -> str:
     return search_url(params.with_(sort=sort, page=1))
 
 

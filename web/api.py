@@ -1,0 +1,93 @@
+"""The JSON API: the same parameters and the same JSON as ``bloomr search --json``.
+
+``GET /api/search?q=son&region=FR-BRE`` -> ``SearchResults.to_dict()``;
+``/api/testimonials/{id}``, ``/api/suggest?q=``, ``/api/facets``, ``/api/openapi.json``, ``/healthz``.
+Errors are JSON too (``web.errors``): ``{"error": {"status", "type", "message", "remedy"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from search.documents import get_testimonial, related
+from search.facets import FACETS, all_values
+from search.query import search
+from search.results import FACET_LABELS
+from search.suggest import suggest
+from web import urls
+from web.openapi import openapi_document
+from web.params import parse_suggest
+from web.views import current, search_params
+
+KIND_LABELS = {"profession": "métier", "word": "mot"}
+
+
+def search_api(request: Request) -> Response:
+    generation = current(request)
+    params = search_params(request)
+    found = search(
+        generation,
+        params.q,
+        filters=params.active_filters,
+        sort=params.sort,
+        page=params.page,
+        page_size=params.page_size,
+        seed=params.seed,
+    )
+    body = found.to_dict()
+    if params.seed is not None:
+        body["seed"] = params.seed
+    return JSONResponse(body)
+
+
+def testimonial_api(request: Request) -> Response:
+    generation = current(request)
+    view = get_testimonial(generation, request.path_params["testimonial_id"])
+    body: dict[str, Any] = view.to_dict()
+    body["url"] = urls.testimonial_url(view.id)
+    body["related"] = [hit.to_dict() for hit in related(generation, view.id, limit=4)]
+    return JSONResponse(body)
+
+
+def suggest_api(request: Request) -> Response:
+    generation = current(request)
+    q, limit = parse_suggest(request.query_params, query_string=request.url.query)
+    found = suggest(generation, q, limit=limit)
+    return JSONResponse(
+        {
+            "query": q,
+            "suggestions": [
+                {**s.to_dict(), "kind_label": KIND_LABELS.get(s.kind, s.kind), "url": urls.words_url(s.text)}
+                for s in found
+            ],
+        }
+    )
+
+
+def facets_api(request: Request) -> Response:
+    generation = current(request)
+    return JSONResponse(
+        {
+            "generation": generation.name,
+            "count": generation.count,
+            "facets": {
+                facet: {"label": FACET_LABELS[facet], "values": [v.to_dict() for v in all_values(generation, facet)]}
+                for facet in FACETS
+            },
+        }
+    )
+
+
+def healthz(request: Request) -> Response:
+    generation = current(request)
+    return JSONResponse(
+        {"status": "ok", "generation": generation.name, "created": generation.created, "count": generation.count},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
