@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -25,11 +26,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
 from indexer.model import SECTION_KEYS, SECTION_TITLES, CorpusReport, Problem, Sections, Testimonial
-from indexer.taxonomy import Taxonomy, fold, load_taxonomy
+from indexer.taxonomy import Profession, Region, Taxonomy, fold, load_taxonomy
 from search.errors import CorpusError
 
 MAX_FILE_BYTES = 256 * 1024
@@ -45,14 +46,18 @@ STATUSES = ("published", "withdrawn")
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 _SECTION_BY_KEY = {fold(title): key for key, title in SECTION_TITLES.items()}
 
-try:  # written by another developer; until it exists, undeclared themes stay empty
-    from indexer.themes import infer_themes as _infer_themes
-except ModuleNotFoundError as exc:  # pragma: no cover - depends on the checkout
-    if exc.name != "indexer.themes":
-        raise
-    _infer_themes = None
-
 InferThemes = Callable[[str], tuple[str, ...]]
+
+
+def _theme_inferrer() -> InferThemes | None:
+    """``indexer.themes.infer_themes`` (written by another developer); None until it exists."""
+    try:
+        module = importlib.import_module("indexer.themes")
+    except ModuleNotFoundError as exc:
+        if exc.name != "indexer.themes":
+            raise
+        return None
+    return cast(InferThemes, module.infer_themes)
 
 
 class _Record:
@@ -279,7 +284,7 @@ def _build(record: _Record, identifier: str, fields: dict[str, Field], sections:
         record.error(fields["status"].line, f"statut « {status} » inconnu", f"écrivez « published » ou « withdrawn »{_closest(status, STATUSES)}", "status")
         status = "published"
     country_code = _country(record, fields, text, taxonomy)
-    region = None
+    region: Region | None = None
     if "region" in text and country_code:
         region = _region(record, fields["region"], country_code, taxonomy)
     profession = _profession(record, fields, text, taxonomy)
@@ -339,7 +344,7 @@ def _country(record: _Record, fields: dict[str, Field], text: dict[str, str], ta
     return None
 
 
-def _region(record: _Record, item: Field, country: str, taxonomy: Taxonomy) -> Any:
+def _region(record: _Record, item: Field, country: str, taxonomy: Taxonomy) -> Region | None:
     value = str(item.value)
     region = taxonomy.resolve_region(value, country)
     if region is not None:
@@ -358,7 +363,7 @@ def _region(record: _Record, item: Field, country: str, taxonomy: Taxonomy) -> A
     return None
 
 
-def _profession(record: _Record, fields: dict[str, Field], text: dict[str, str], taxonomy: Taxonomy) -> Any:
+def _profession(record: _Record, fields: dict[str, Field], text: dict[str, str], taxonomy: Taxonomy) -> Profession | None:
     code = text.get("rome")
     if code is not None:
         code = code.strip().upper()
@@ -404,7 +409,8 @@ def _themes(record: _Record, item: Field | None, taxonomy: Taxonomy, conseils: s
     values = () if item is None else ((item.value,) if isinstance(item.value, str) else item.value)
     values = tuple(v for v in values if v)
     if item is None or not values:
-        return (_infer_themes(conseils) if _infer_themes and conseils else ()), False
+        infer = _theme_inferrer()
+        return (tuple(infer(conseils)) if infer and conseils else ()), False
     good = []
     for slug in values:
         if slug in taxonomy.themes:

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.corpus import MAX_FILE_BYTES, format_summary, load_corpus, summarize
 from indexer.frontmatter import FrontMatterError, parse_front_matter
@@ -280,3 +282,31 @@ def test_crlf_line_endings(tmp_path: Path) -> None:
     (corpus / "testimonials" / "crlf.md").write_bytes(VALID.replace(b"\n", b"\r\n"))
     report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
     assert report.ok and report.testimonials[0].sections.metier.startswith("Je pétris la pâte")
+
+
+# --- properties: any input gives values or clear problems, never a crash -----------------------
+
+YAML_BITS = st.sampled_from(["---\n", "name: ", "region: ", "[", "]", "{", "}", "&a ", "*a", "!!python/object ", ": ", "- ", "'", '"', "\n", "  ", "#", "é", "\t", "|", ">"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(YAML_BITS, max_size=40).map("".join) | st.text(max_size=300))
+def test_front_matter_never_crashes(text: str) -> None:
+    try:
+        front = parse_front_matter("---\n" + text + "\n---\n## Mon métier\n")
+    except FrontMatterError as exc:
+        assert exc.line >= 1 and exc.message
+    else:
+        assert all(isinstance(f.value, (str, tuple)) for f in front.fields.values())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400) | st.lists(YAML_BITS, max_size=30).map(lambda bits: "".join(bits).encode()))
+def test_load_corpus_never_crashes(tmp_path_factory: pytest.TempPathFactory, raw: bytes) -> None:
+    corpus = tmp_path_factory.mktemp("fuzz")
+    (corpus / "testimonials").mkdir()
+    (corpus / "testimonials" / "fuzz.md").write_bytes(raw)
+    (corpus / "testimonials" / "fuzz.jsonl").write_bytes(raw)
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    assert all(p.line >= 1 and p.message for p in report.problems)
+    assert report.ok == (not report.errors)
