@@ -27,6 +27,7 @@ from bloomr.settings import Settings
 from search.errors import BloomrError
 from search.index import IndexHandle
 from web import api, errors, french, urls, views
+from web.params import MAX_QUERY_CHARS
 from web.security import GuardMiddleware
 
 HERE = Path(__file__).resolve().parent
@@ -64,6 +65,7 @@ def make_templates() -> Jinja2Templates:
         search_url=urls.SEARCH,
         about_url=urls.ABOUT,
         random_url=urls.RANDOM,
+        max_query_chars=MAX_QUERY_CHARS,
     )
     return Jinja2Templates(env=env)
 

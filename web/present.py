@@ -165,7 +165,7 @@ def count_text(results: SearchResults) -> str:
     if not results.total:
         return "Aucun témoignage"
     text = plural(results.total, "témoignage")
-    if results.pages > 1:
+    if results.pages > 1 and results.page <= results.pages:
         text += f", page {number(min(results.page, results.pages))} sur {number(results.pages)}"
     return text
 
@@ -200,6 +200,7 @@ def results_page(results: SearchResults, params: SearchParams, generation: "Gene
         "facets": facet_groups(results, params),
         "chips": chips(results, params, generation),
         "clear_url": urls.clear_url(params),
+        "first_page_url": urls.page_url(params, 1),
         "sorts": sort_options(results, params),
         "pagination": pagination(results, params),
         "suggestion": suggestion,
