@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from search.vocabulary import vocabulary
 if TYPE_CHECKING:
     from search.index import Generation
 
+_WORD_BREAK = re.compile(r"[^0-9a-z]+")
 MAX_SUGGESTIONS = 10
 MAX_PREFIX = 60
 
@@ -50,7 +52,7 @@ class Professions:
         # index every word start of every title: "ingenieur du son" is found by "son" too
         self.entries: list[tuple[str, str, str, int]] = []
         for key, (shown, n) in counts.items():
-            words = key.split()
+            words = [w for w in _WORD_BREAK.split(key) if w]
             for i in range(len(words)):
                 self.entries.append((" ".join(words[i:]), key, shown, n))
         self.entries.sort()
@@ -75,7 +77,7 @@ def _professions(generation: "Generation") -> Professions:
 def suggest(generation: "Generation", prefix: str, *, limit: int = 8) -> list[Suggestion]:
     """Completions of what was typed so far, bounded; empty for an empty prefix."""
     limit = max(1, min(limit, MAX_SUGGESTIONS))
-    text = fold(clean(prefix or "")[:MAX_PREFIX]).strip()
+    text = " ".join(w for w in _WORD_BREAK.split(fold(clean(prefix or "")[:MAX_PREFIX])) if w)
     if len(text) < 2:
         return []
     out = _professions(generation).find(text, limit)
