@@ -310,3 +310,27 @@ def test_load_corpus_never_crashes(tmp_path_factory: pytest.TempPathFactory, raw
     report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
     assert all(p.line >= 1 and p.message for p in report.problems)
     assert report.ok == (not report.errors)
+
+
+# --- bloomr check ------------------------------------------------------------------------------
+
+def test_bloomr_check_good_corpus(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bloomr.cli import main
+
+    monkeypatch.delenv("BLOOMR_ROME", raising=False)  # the environment, not our code: check runs without the export
+    assert main(["check", "--corpus", str(GOOD)]) == 0
+    out = capsys.readouterr().out
+    assert "Corpus : 9 témoignages (8 publiés, 1 retiré), 7 fiches ROME, 4 secteurs, 4 pays, 8 régions" in out
+
+
+def test_bloomr_check_reports_every_problem_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bloomr.cli import main
+
+    monkeypatch.delenv("BLOOMR_ROME", raising=False)
+    corpus = corpus_of(tmp_path, BAD / "unknown-region.md", BAD / "bad-date.md", GOOD / "testimonials" / "moussa-boulanger.md")
+    shutil.copytree(TAXONOMY, corpus / "taxonomy")
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"{corpus}/testimonials/unknown-region.md:4: région « Bretange » inconnue (France) — vouliez-vous dire « Bretagne » ?" in out
+    assert f"{corpus}/testimonials/bad-date.md:5: date « 2013-02-30 » invalide — écrivez la date au format AAAA-MM-JJ, par exemple 2013-05-14" in out
+    assert any(line.startswith("Corpus : 1 témoignage (1 publié, 0 retiré)") for line in out)
