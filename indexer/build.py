@@ -77,8 +77,8 @@ def document(t: Testimonial) -> dict[str, object]:
 
 def _writer(ix: whoosh_index.Index, *, procs: int, limitmb: int) -> SegmentWriter:
     if procs > 1:
-        return ix.writer(procs=procs, limitmb=limitmb, multisegment=True)  # type: ignore[no-any-return]
-    return ix.writer(limitmb=limitmb)  # type: ignore[no-any-return]
+        return ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
+    return ix.writer(limitmb=limitmb)
 
 
 def _verify(path: Path, expected: int) -> None:
