@@ -67,7 +67,7 @@ def index_corpus(
     """``bloomr index``: validate first (nothing is built on error), then build or update under the lock."""
     report = validate(corpus_dir, taxonomy_dir=taxonomy_dir, rome_dir=rome_dir)
     taxonomy = load_taxonomy(_taxonomy_dir(corpus_dir, taxonomy_dir), rome_dir=rome_dir)
-    labels = taxonomy.labels()
+    labels = taxonomy.labels(used=report.testimonials)
     with gens.BuildLock(index_dir):
         withdrawn = ledger_ids(index_dir)
         if update:
