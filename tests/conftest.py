@@ -24,3 +24,13 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index = tmp_path_factory.mktemp("index")
     build_index(report.testimonials, index, labels=taxonomy.labels(used=report.testimonials))
     return index
+
+
+@pytest.fixture
+def good_corpus(tmp_path: Path) -> Path:
+    """A private, writable copy of tests/data/good (withdrawals mark its files)."""
+    import shutil
+
+    target = tmp_path / "corpus"
+    shutil.copytree(GOOD, target)
+    return target
