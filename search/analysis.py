@@ -247,6 +247,20 @@ _EXCEPTIONS: dict[str, str] = {
     "grecque": "grec",
     "turque": "turc",
     "favorite": "favori",
+    "banderilla": "banderillo",
+    "pizzaiola": "pizzaiolo",
+    "torera": "torero",
+    "decontamineuse": "decontaminateur",
+    # English loans: the feminine takes -euse, the masculine keeps -er.
+    "bookeuse": "booker",
+    "designeuse": "designer",
+    "dispatcheuse": "dispatcher",
+    "manageuse": "manager",
+    "rewriteuse": "rewriter",
+    "tradeuse": "trader",
+    "leadeuse": "leader",
+    "reportrice": "reporter",
+    "speakerine": "speaker",
     # Plurals in -aux whose singular is in -ail, and -aux words that are not plurals.
     "travaux": "travail",
     "vitraux": "vitrail",
@@ -256,6 +270,20 @@ _EXCEPTIONS: dict[str, str] = {
     "soupiraux": "soupirail",
     "vantaux": "vantail",
     "etaux": "etau",
+    "maux": "mal",
+    "vaux": "val",
+    "tuyaux": "tuyau",
+    "noyaux": "noyau",
+    "boyaux": "boyau",
+    "joyaux": "joyau",
+    "aloyaux": "aloyau",
+    # Short plurals, and short words ending in -s that are not plurals.
+    "ans": "an",
+    "ils": "il",
+    "aux": "au",
+    "uns": "un",
+    "une": "un",
+    **{word: word for word in "pas bas cas mas tas bus jus vis dos lys ras".split()},
     # Words the rules would merge with a different word.
     "ete": "ete",  # summer (été), not "et"
     "dans": "dans",  # not "danse"
@@ -275,26 +303,30 @@ for _value in list(_EXCEPTIONS.values()):
     _EXCEPTIONS.setdefault(_value, _value)
 
 
+_SUFFIX_RULES: tuple[tuple[str, str], ...] = (("woman", "man"), ("women", "man"), ("maitresse", "maitre"))
+
+
 def _step(word: str) -> str:
     """Apply the first gender or number rule that matches, or return ``word`` unchanged."""
     size = len(word)
     if size < 3 or not word[-2].isalpha():
         return word
     last = word[-1]
-    if last == "s" and size > 3 and word[-2] != "s":  # plural -s; not -ss: "presse" stays apart from "près"
-        return word[:-1]
+    if last == "s" and size > 3 and word[-2] != "s":
+        return word[:-1]  # plural -s; not -ss: "presse" stays apart from "près"
+    for suffix, replacement in _SUFFIX_RULES:
+        if word.endswith(suffix):  # camerawoman -> cameraman, contremaîtresse -> contremaître
+            return word[: -len(suffix)] + replacement
     if last == "x":
         if word.endswith("eaux"):  # bureaux -> bureau
-            return word[:-1]
-        if word.endswith("yaux"):  # tuyaux -> tuyau
             return word[:-1]
         if word.endswith("aux") and size > 4:  # journaux -> journal
             return word[:-3] + "al"
         if (word.endswith("eux") or word.endswith("oux")) and size > 3:  # jeux, heureux, époux
             return word[:-1]
         return word
-    if last == "e":  # the feminine -e: avocate, chargée, infirmière, vendeuse -> vendeus
-        return word[:-1]
+    if last == "e" and size > 3:  # the feminine -e: avocate, chargée, infirmière, vendeuse -> vendeus
+        return word[:-1]  # (not île -> il, vue -> vu)
     if word.endswith("eress") and size >= 7:  # pécheresse -> pécheur
         return word[:-5] + "eu"
     if size >= 5 and word.endswith(("onn", "enn", "ett", "ell")):  # patronne, ancienne, cadette
@@ -312,6 +344,13 @@ def _step(word: str) -> str:
     return word
 
 
+def _plural(word: str) -> str:
+    """The first step: one plural ending removed, short words included (nus -> nu)."""
+    if len(word) == 3 and word[2] == "s" and word[1] in "aeiouy" and word[0].isalpha():
+        return word[:2]
+    return _step(word) if word.endswith(("s", "x")) else word
+
+
 def _normalise(word: str) -> str:
     """The canonical token of a folded word, masculine singular in spirit.
 
@@ -319,7 +358,7 @@ def _normalise(word: str) -> str:
     """
     if word in _EXCEPTIONS:
         return _EXCEPTIONS[word]
-    singular = _step(word) if word.endswith(("s", "x")) else word
+    singular = _plural(word)
     if singular in _EXCEPTIONS:
         return _EXCEPTIONS[singular]
     while (next_word := _step(word)) != word:

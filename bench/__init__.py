@@ -1,0 +1,1 @@
+"""Benchmarks and reports of Bloomr: ``python -m bench.<name>``."""
