@@ -13,12 +13,15 @@ Queries are built as Whoosh query objects, never as query-parser strings.
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from whoosh import collectors
 from whoosh import query as wq
 
 from search.analysis import analyze, fold, is_stop_word
@@ -163,24 +166,50 @@ def _any_known(generation: "Generation", word: str) -> bool:
     return all(_known(generation, t) for t in _content_tokens(word)) if _content_tokens(word) else True
 
 
-def _mask_for(generation: "Generation", q: wq.Query) -> "BoolArray":
+class Budget:
+    """A time budget for one search: past the deadline, work stops and results say ``partial``."""
+
+    def __init__(self, milliseconds: int | None) -> None:
+        self.deadline = None if not milliseconds else time.perf_counter() + milliseconds / 1000
+        self.exceeded = False
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.perf_counter())
+
+    def spent(self) -> bool:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            self.exceeded = True
+        return self.exceeded
+
+
+_CHUNK = 4096
+
+
+def _mask_for(generation: "Generation", q: wq.Query, budget: Budget | None = None) -> "BoolArray":
+    """Documents matching ``q`` as a mask; stops early (``budget.exceeded``) past the deadline."""
     mask = np.zeros(generation.size, dtype=bool)
     with generation.searcher() as searcher:
-        ids = list(searcher.docs_for_query(q))
-    if ids:
-        mask[np.asarray(ids, dtype=np.int64)] = True
+        docs = searcher.docs_for_query(q)
+        while True:
+            chunk = np.fromiter(itertools.islice(docs, _CHUNK), dtype=np.int64)
+            if len(chunk):
+                mask[chunk] = True
+            if len(chunk) < _CHUNK or (budget is not None and budget.spent()):
+                break
     return mask & generation.live
 
 
-def _match(generation: "Generation", plan: Plan, *, relaxed: bool = False) -> tuple["BoolArray", wq.Query | None]:
+def _match(
+    generation: "Generation", plan: Plan, *, relaxed: bool = False, budget: Budget | None = None
+) -> tuple["BoolArray", wq.Query | None]:
     q: wq.Query | None = None
     if plan.required:
         q = wq.Or(plan.required) if relaxed else (plan.required[0] if len(plan.required) == 1 else wq.And(plan.required))
-        mask = _mask_for(generation, q)
+        mask = _mask_for(generation, q, budget)
     else:
         mask = generation.live.copy()
     if plan.excluded:
-        mask &= ~_mask_for(generation, wq.Or(plan.excluded))
+        mask &= ~_mask_for(generation, wq.Or(plan.excluded), budget)
     return mask, q
 
 
@@ -200,7 +229,14 @@ def _check_paging(page: int, page_size: int, sort: str) -> None:
 
 
 def _ranked(
-    generation: "Generation", q: wq.Query | None, allowed: "BoolArray", sort: str, start: int, stop: int, seed: int | None
+    generation: "Generation",
+    q: wq.Query | None,
+    allowed: "BoolArray",
+    sort: str,
+    start: int,
+    stop: int,
+    seed: int | None,
+    budget: Budget | None = None,
 ) -> list[tuple[int, float]]:
     if stop <= start:
         return []
@@ -208,8 +244,18 @@ def _ranked(
     if not len(docnums) or start >= len(docnums):
         return []
     if sort == "relevance" and q is not None:
+        remaining = budget.remaining() if budget is not None else None
         with generation.searcher() as searcher:
-            results = searcher.search(q, limit=stop, filter={int(d) for d in docnums})
+            collector: collectors.Collector = searcher.collector(limit=stop, filter={int(d) for d in docnums})
+            if remaining is not None:
+                # use_alarm=False: SIGALRM only works on the main thread; a timer flag works anywhere
+                collector = collectors.TimeLimitCollector(collector, max(remaining, 0.001), use_alarm=False)
+            try:
+                searcher.search_with_collector(q, collector)
+            except collectors.TimeLimit:
+                if budget is not None:
+                    budget.exceeded = True
+            results = collector.results()
             scored = [(int(hit.docnum), float(hit.score or 0.0)) for hit in results]
         return scored[start:stop]
     if sort == "random":
@@ -270,10 +316,13 @@ def search(
     page_size: int = 10,
     seed: int | None = None,
     prefix: bool = False,
+    budget_ms: int | None = None,
 ) -> SearchResults:
     """Search one generation. ``sort`` defaults to relevance with words and to newest without.
 
     ``prefix=True`` widens the last word to its completions (search-as-you-type).
+    ``budget_ms``: past this time, matching and ranking stop and the best results found so
+    far are returned with ``partial=True``; optional work (suggestions) is skipped.
     Raises BadQuery (too long, too many words) or BadParameter (page, page size, filters).
     """
     parsed = parse_query(text)
@@ -282,19 +331,22 @@ def search(
     if chosen == "relevance" and parsed.empty:
         chosen = "recent"
     normalized: Filters = normalize_filters(filters)
+    budget = Budget(budget_ms)
     plan = compile_query(generation, parsed, prefix=prefix)
-    match, q = _match(generation, plan)
+    match, q = _match(generation, plan, budget=budget)
     relaxed = False
-    if not match.any() and len(plan.required) >= 2:
-        match, q = _match(generation, plan, relaxed=True)
+    if not match.any() and len(plan.required) >= 2 and not budget.spent():
+        match, q = _match(generation, plan, relaxed=True, budget=budget)
         relaxed = bool(match.any())
     masks = filter_masks(generation, normalized)
     allowed = match & combine(generation, masks)
     total = count(allowed)
     start = (page - 1) * page_size
-    ranked = _ranked(generation, q, allowed, chosen, start, start + page_size, seed)
+    ranked = _ranked(generation, q, allowed, chosen, start, start + page_size, seed, budget)
     hits = tuple(make_hit(generation, docnum, score, plan.tokens) for docnum, score in ranked)
-    suggestion, suggestion_total = _suggestion(generation, plan, parsed, normalized, total)
+    suggestion, suggestion_total = (
+        (None, None) if budget.spent() else _suggestion(generation, plan, parsed, normalized, total)
+    )
     removals = tuple(_without_filter(generation, match, normalized, masks))
     return SearchResults(
         query=parsed.text if parsed.text else "",
@@ -310,6 +362,7 @@ def search(
         relaxed=relaxed,
         without_filter=removals,
         generation=generation.name,
+        partial=budget.exceeded,
     )
 
 

@@ -121,6 +121,7 @@ class SearchResults:
     relaxed: bool = False
     without_filter: tuple[FilterRemoval, ...] = ()
     generation: str = ""
+    partial: bool = False  # the time budget ran out: the best results found so far
 
     @property
     def pages(self) -> int:
@@ -140,5 +141,6 @@ class SearchResults:
             "suggestion": self.suggestion,
             "suggestion_total": self.suggestion_total,
             "relaxed": self.relaxed,
+            "partial": self.partial,
             "without_filter": [r.to_dict() for r in self.without_filter],
         }
