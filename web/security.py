@@ -60,6 +60,11 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         started = False
+        query_string: bytes = scope.get("query_string", b"")
+        if any(byte > 0x7F for byte in query_string):
+            # Raw non-ASCII bytes (a lenient HTTP parser lets them through) would make Starlette's
+            # URL decoding raise, even on the error page: percent-encode them as a browser would.
+            scope = {**scope, "query_string": b"".join(b"%%%02X" % b if b > 0x7F else bytes((b,)) for b in query_string)}
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
