@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.writing import SegmentWriter
 
 from indexer import generations as gens
@@ -81,14 +83,35 @@ def _writer(ix: whoosh_index.Index, *, procs: int, limitmb: int) -> SegmentWrite
     return ix.writer(limitmb=limitmb)
 
 
+class _TrackingStorage(FileStorage):  # type: ignore[misc]
+    """A FileStorage that remembers the files it opened: on a damaged segment Whoosh fails
+    half-way through opening it and leaks the file (``CompoundStorage.__init__``)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, readonly=True)
+        self.opened: list[StructFile] = []
+
+    def open_file(self, name: str, **kwargs: object) -> StructFile:
+        handle: StructFile = super().open_file(name, **kwargs)
+        self.opened.append(handle)
+        return handle
+
+    def close_leaked(self) -> None:
+        for handle in self.opened:
+            if not handle.is_closed:
+                handle.close()
+
+
 def _verify(path: Path, expected: int) -> None:
     """Open the new generation as a reader would and check its count; raises IndexDamaged."""
+    storage = _TrackingStorage(str(path))
     try:
-        ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+        ix = storage.open_index(INDEX_NAME)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
             ids = [fields.get("id") for fields in searcher.reader().all_stored_fields()]
     except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises
+        storage.close_leaked()
         raise IndexDamaged(
             f"La nouvelle génération {path.name} ne s’ouvre pas ({type(exc).__name__} : {exc}).",
             remedy="La génération en service est conservée ; relancez bloomr index.",

@@ -1,0 +1,207 @@
+"""indexer.build: atomic generations, verification, incremental updates and rollback, on real indexes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import generations as gens
+from indexer.build import BuildReport, _publish, _verify, build_index, rollback, update_index
+from indexer.corpus import load_corpus
+from indexer.taxonomy import load_taxonomy
+from search.errors import IndexDamaged, IndexMissing
+from search.index import IndexHandle
+from search.query import search
+
+GOOD_IDS = {
+    "audrey-consultante", "benedicte-infirmiere", "camille-developpeuse", "jerome-infirmier",
+    "lea-communication", "moussa-boulanger", "oceane-aide-soignante", "yasmine-comptable",
+}
+
+
+def build(corpus: Path, index_dir: Path, **options: object) -> BuildReport:
+    report = load_corpus(corpus)
+    assert report.ok, [str(p) for p in report.errors]
+    labels = load_taxonomy(corpus / "taxonomy").labels()
+    return build_index(report.testimonials, index_dir, labels=labels, **options)  # type: ignore[arg-type]
+
+
+def update(corpus: Path, index_dir: Path) -> BuildReport:
+    report = load_corpus(corpus)
+    assert report.ok, [str(p) for p in report.errors]
+    return update_index(report.testimonials, index_dir, labels=load_taxonomy(corpus / "taxonomy").labels())
+
+
+def entries(index_dir: Path) -> list[str]:
+    return sorted(p.name for p in index_dir.iterdir() if p.name != gens.LOCK)
+
+
+def test_build_switches_current_to_a_complete_generation(good_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    calls: list[tuple[int, int]] = []
+    report = build(good_corpus, index_dir, progress=lambda done, total: calls.append((done, total)))
+    assert (report.indexed, report.withdrawn_skipped, report.previous) == (8, 1, None)
+    assert report.size_bytes > 0 and report.duration_s > 0
+    assert calls == [(n, 8) for n in range(1, 9)]
+    assert gens.pointer(index_dir) == report.generation
+    assert entries(index_dir) == ["current", report.generation]
+    meta = gens.read_meta(index_dir / report.generation)
+    assert meta["count"] == 8 and meta["generation"] == report.generation
+    assert set(meta["hashes"]) == GOOD_IDS  # type: ignore[arg-type]
+    assert meta["withdrawn"] == ["xavier-developpeur-retire"]
+    generation = IndexHandle(index_dir).current()
+    assert generation.count == 8
+    assert set(generation.docnum) == GOOD_IDS
+    assert search(generation, "").total == 8
+
+
+def test_second_build_keeps_previous_third_prunes_the_oldest(good_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    first = build(good_corpus, index_dir)
+    second = build(good_corpus, index_dir)
+    assert second.previous == first.generation
+    assert gens.pointer(index_dir, gens.PREVIOUS) == first.generation
+    assert entries(index_dir) == sorted(["current", "previous", first.generation, second.generation])
+    third = build(good_corpus, index_dir)
+    assert first.generation in third.cleaned
+    assert entries(index_dir) == sorted(["current", "previous", second.generation, third.generation])
+    assert (gens.pointer(index_dir), gens.pointer(index_dir, gens.PREVIOUS)) == (third.generation, second.generation)
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next(good_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    first = build(good_corpus, index_dir)
+    killed = index_dir / ".tmp-gen-20260101T000000000000Z-1"
+    killed.mkdir()
+    (killed / "MAIN_half.seg").write_bytes(b"\0" * 4096)
+    os.symlink(first.generation, index_dir / ".current.1.tmp")
+    second = build(good_corpus, index_dir)
+    assert {killed.name, ".current.1.tmp"} <= set(second.cleaned)
+    assert entries(index_dir) == sorted(["current", "previous", first.generation, second.generation])
+
+
+def _damage(path: Path, how: str) -> None:
+    seg = next(path.glob("*.seg"))
+    toc = next(path.glob("_MAIN_*.toc"))
+    if how == "segment cut in half":
+        os.truncate(seg, seg.stat().st_size // 2)
+    elif how == "segment emptied":
+        os.truncate(seg, 0)
+    elif how == "segment tail cut":
+        os.truncate(seg, seg.stat().st_size - 64)
+    elif how == "table of contents missing":
+        toc.unlink()
+    elif how == "table of contents truncated":
+        os.truncate(toc, toc.stat().st_size // 2)
+    else:  # pragma: no cover
+        raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["segment cut in half", "segment emptied", "segment tail cut", "table of contents missing", "table of contents truncated"],
+)
+def test_a_damaged_new_generation_is_not_switched_in(good_corpus: Path, tmp_path: Path, how: str) -> None:
+    """Written, then damaged between write and verify: _publish refuses it and `current` stays."""
+    index_dir = tmp_path / "index"
+    serving = build(good_corpus, index_dir)
+    name = gens.new_generation_name()
+    tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
+    shutil.copytree(index_dir / serving.generation, tmp)
+    _damage(tmp, how)
+    with pytest.raises(IndexDamaged) as caught:
+        _publish(index_dir, tmp, name, 8)
+    assert tmp.name in caught.value.message and caught.value.remedy
+    assert gens.pointer(index_dir) == serving.generation
+    assert not (index_dir / name).exists()
+    assert IndexHandle(index_dir).current().count == 8
+    after = build(good_corpus, index_dir)  # the next build cleans the refused directory up
+    assert tmp.name in after.cleaned and not tmp.exists()
+
+
+def test_verify_checks_the_expected_count(good_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    report = build(good_corpus, index_dir)
+    _verify(index_dir / report.generation, 8)
+    with pytest.raises(IndexDamaged) as caught:
+        _verify(index_dir / report.generation, 9)
+    assert "8 témoignages au lieu de 9" in caught.value.message
+
+
+def test_update_reindexes_only_what_changed(good_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build(good_corpus, index_dir)
+    handle = IndexHandle(index_dir)
+    before = handle.current()
+    assert search(before, "xylophoniste").total == 0
+
+    same = update(good_corpus, index_dir)
+    assert (same.added, same.changed, same.removed, same.indexed) == (0, 0, 0, 8)
+
+    folder = good_corpus / "testimonials"
+    camille = folder / "camille-developpeuse.md"
+    camille.write_text(
+        camille.read_text(encoding="utf-8").rstrip("\n") + " Mon voisin xylophoniste m’a appris la patience.\n",
+        encoding="utf-8",
+    )
+    added = folder / "nadia-boulangere.md"
+    added.write_text(
+        (folder / "moussa-boulanger.md").read_text(encoding="utf-8").replace("name: Moussa", "name: Nadia"),
+        encoding="utf-8",
+    )
+    (folder / "lea-communication.md").unlink()
+
+    report = update(good_corpus, index_dir)
+    assert (report.added, report.changed, report.removed, report.indexed) == (1, 1, 1, 8)
+    assert report.previous == same.generation
+    generation = handle.current()  # the same handle sees the update at once
+    assert generation.name == report.generation != before.name
+    assert [h.id for h in search(generation, "xylophoniste").hits] == ["camille-developpeuse"]
+    assert set(generation.docnum) == GOOD_IDS - {"lea-communication"} | {"nadia-boulangere"}
+    assert search(generation, "").total == 8
+
+
+def test_update_without_a_serving_generation_is_a_full_build(good_corpus: Path, tmp_path: Path) -> None:
+    report = update(good_corpus, tmp_path / "index")
+    assert (report.indexed, report.added) == (8, 8)
+    assert IndexHandle(tmp_path / "index").current().count == 8
+
+
+def test_readers_notice_a_new_generation_without_restart(good_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build(good_corpus, index_dir)
+    handle = IndexHandle(index_dir)
+    first = handle.current()
+    assert handle.current() is first  # unchanged pointer: the same opened generation
+    (good_corpus / "testimonials" / "audrey-consultante.md").unlink()
+    report = build(good_corpus, index_dir)
+    second = handle.current()
+    assert second is not first and second.name == report.generation
+    assert second.count == 7 and "audrey-consultante" not in second.docnum
+
+
+def test_rollback_swaps_current_and_previous(good_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    with pytest.raises(IndexMissing):
+        rollback(index_dir)
+    first = build(good_corpus, index_dir)
+    with pytest.raises(IndexMissing):
+        rollback(index_dir)
+    (good_corpus / "testimonials" / "audrey-consultante.md").unlink()
+    second = build(good_corpus, index_dir)
+    handle = IndexHandle(index_dir)
+    assert handle.current().count == 7
+    assert rollback(index_dir) == (first.generation, second.generation)
+    assert handle.current().count == 8
+    assert rollback(index_dir) == (second.generation, first.generation)
+    assert handle.current().count == 7
+
+
+def test_multi_process_writer_gives_the_same_documents(good_corpus: Path, tmp_path: Path) -> None:
+    report = build(good_corpus, tmp_path / "index", procs=2)
+    generation = IndexHandle(tmp_path / "index").current()
+    assert report.indexed == generation.count == 8
+    assert set(generation.docnum) == GOOD_IDS
