@@ -132,7 +132,7 @@ def frlight_classes(root: Path) -> dict[str, str]:
 _TOKENIZER = FrenchTokenizer()
 
 
-def _written_words(text: str) -> list[str]:
+def written_words(text: str) -> list[str]:
     """The words of ``text`` as written (elided articles dropped, hyphens split)."""
     return [text[token.startchar : token.endchar] for token in _TOKENIZER(text, chars=True)]
 
@@ -147,7 +147,7 @@ def gender_pairs(titles: Iterable[str]) -> set[tuple[str, str]]:
         if " / " not in title:
             continue
         masculine, feminine = title.split(" / ", 1)
-        for male, female in _align(_written_words(masculine), _written_words(feminine)):
+        for male, female in _align(written_words(masculine), written_words(feminine)):
             if male.lower() != female.lower():
                 pairs.add((male.lower(), female.lower()))
     return pairs

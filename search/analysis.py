@@ -297,6 +297,7 @@ _EXCEPTIONS: dict[str, str] = {
     "tonne": "tonne",  # not "ton"
     "colonne": "colonne",  # not "colon"
     "carriere": "carriere",  # career, not "carrier" (quarry worker)
+    "pare": "pare",  # pare-brise, not the stop word "par"
 }
 """Folded word (singular or plural) -> canonical token; every value is its own canonical token."""
 for _value in list(_EXCEPTIONS.values()):
