@@ -32,7 +32,7 @@ GROUPS: tuple[tuple[str, str | None, str, str], ...] = (
     ("country", "region", "Pays et région", "Régions"),
     ("theme", None, "Thèmes des conseils", ""),
 )
-SEARCHABLE_OVER = 12
+SEARCHABLE_OVER = 10
 """A facet group with more values than this (children included) gets a filter box."""
 
 _MARK = re.compile(r"</?mark>")
