@@ -21,7 +21,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from whoosh import collectors
 from whoosh import query as wq
 
 from search.analysis import analyze, fold, is_stop_word
@@ -31,6 +30,7 @@ from search.highlight import SNIPPET_CHARS, best_section, snippet_html
 from search.parse import ParsedQuery, parse_query
 from search.results import FilterRemoval, Hit, SearchResults
 from search.schema import SECTION_FIELDS, TEXT_FIELDS
+from search.scoring import add_scores, term_mask, top
 from search.vocabulary import vocabulary
 
 if TYPE_CHECKING:
@@ -50,12 +50,31 @@ SECTION_TITLES: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One thing a document must contain: any of ``alternatives`` (token, boost) in any text
+    field, or, for a phrase, its ``phrase`` tokens in order in one field."""
+
+    alternatives: tuple[tuple[str, float], ...] = ()
+    phrase: tuple[str, ...] = ()
+
+    def pairs(self) -> list[tuple[str, str, float]]:
+        """(field, token, boost) triples scored for this unit; a phrase scores as its words."""
+        tokens = self.alternatives or tuple((t, 1.0) for t in self.phrase if not is_stop_word(t))
+        return [(f, token, boost) for token, boost in tokens for f in TEXT_FIELDS]
+
+    def whoosh(self) -> wq.Query:
+        if self.phrase:
+            return wq.Or([wq.Phrase(f, list(self.phrase)) for f in TEXT_FIELDS])
+        return wq.Or([wq.Term(f, token, boost=boost) for token, boost in self.alternatives for f in TEXT_FIELDS])
+
+
 @dataclass
 class Plan:
     """A parsed query compiled against one generation's vocabulary."""
 
-    required: list[wq.Query] = field(default_factory=list)
-    excluded: list[wq.Query] = field(default_factory=list)
+    required: list[Unit] = field(default_factory=list)
+    excluded: list[Unit] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)  # everything a snippet should mark
     corrected_words: list[str] = field(default_factory=list)  # the words as a corrected query would read
     corrected: bool = False
@@ -65,10 +84,6 @@ class Plan:
         return not self.required
 
 
-def _any_field(token: str, boost: float = 1.0) -> wq.Query:
-    return wq.Or([wq.Term(f, token, boost=boost) for f in TEXT_FIELDS])
-
-
 def _known(generation: "Generation", token: str) -> bool:
     with generation.searcher() as searcher:
         reader = searcher.reader()
@@ -76,28 +91,26 @@ def _known(generation: "Generation", token: str) -> bool:
 
 
 def _content_tokens(text: str) -> list[str]:
-    tokens = analyze(text)
-    content = [t for t in tokens if not is_stop_word(t)]
-    return content
+    return [t for t in analyze(text) if not is_stop_word(t)]
 
 
-def _word_query(generation: "Generation", word: str, *, complete: bool, plan: Plan) -> wq.Query | None:
+def _word_units(generation: "Generation", word: str, *, complete: bool, plan: Plan) -> list[Unit]:
     tokens = _content_tokens(word)
     if not tokens:
-        return None
+        return []
     vocab = vocabulary(generation)
     folded = fold(word)
-    parts: list[wq.Query] = []
+    units: list[Unit] = []
     shown = word
     for token in tokens:
-        alternatives: list[wq.Query] = [_any_field(token)]
+        alternatives: dict[str, float] = {token: 1.0}
         plan.tokens.add(token)
         if not _known(generation, token):
             fixes = vocab.corrections(folded) if len(tokens) == 1 else []
             for fix in fixes:
                 for fixed in _content_tokens(fix.word):
                     if _known(generation, fixed):
-                        alternatives.append(_any_field(fixed, CORRECTION_BOOST))
+                        alternatives.setdefault(fixed, CORRECTION_BOOST)
                         plan.tokens.add(fixed)
             if fixes:
                 shown = fixes[0].word
@@ -105,65 +118,60 @@ def _word_query(generation: "Generation", word: str, *, complete: bool, plan: Pl
         if complete and len(tokens) == 1 and len(folded) >= 2:
             for _, display, _ in vocab.completions(folded, limit=MAX_COMPLETIONS):
                 for extended in _content_tokens(display):
-                    if extended != token:
-                        alternatives.append(_any_field(extended, COMPLETION_BOOST))
-                        plan.tokens.add(extended)
-        parts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+                    alternatives.setdefault(extended, COMPLETION_BOOST)
+                    plan.tokens.add(extended)
+        units.append(Unit(alternatives=tuple(alternatives.items())))
     plan.corrected_words.append(shown)
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    return units
 
 
-def _phrase_query(words: Sequence[str], plan: Plan) -> wq.Query | None:
+def _phrase_unit(words: Sequence[str], plan: Plan) -> Unit | None:
     tokens = analyze(" ".join(words))
     if not tokens:
         return None
     plan.tokens.update(t for t in tokens if not is_stop_word(t))
     plan.corrected_words.append('"' + " ".join(words) + '"')
     if len(tokens) == 1:
-        return _any_field(tokens[0])
-    return wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS])
-
-
-def compile_query(generation: "Generation", parsed: ParsedQuery, *, prefix: bool = False) -> Plan:
-    """Turn a parsed query into Whoosh query objects, with typo and prefix widening."""
-    plan = Plan()
-    words = list(parsed.words)
-    # Stop words never make a query impossible: drop them only when other words remain.
-    content = [w for w in words if _content_tokens(w)]
-    if not content and not parsed.phrases and words:
-        content = words
-        for w in words:
-            tokens = analyze(w)
-            if tokens:
-                plan.required.append(_any_field(tokens[0]))
-                plan.tokens.update(tokens)
-                plan.corrected_words.append(w)
-        content = []
-    for i, word in enumerate(content):
-        last = i == len(content) - 1
-        complete = last and (prefix or not parsed.last_word_complete and len(fold(word)) >= 3)
-        if last and not complete and not _any_known(generation, word) and not vocabulary(generation).corrections(fold(word)):
-            complete = len(fold(word)) >= 3  # an unknown last word is probably being typed
-        q = _word_query(generation, word, complete=complete, plan=plan)
-        if q is not None:
-            plan.required.append(q)
-    for phrase in parsed.phrases:
-        q = _phrase_query(phrase, plan)
-        if q is not None:
-            plan.required.append(q)
-    for excluded in parsed.excluded:
-        tokens = analyze(excluded)
-        if not tokens:
-            continue
-        if len(tokens) == 1:
-            plan.excluded.append(_any_field(tokens[0]))
-        else:
-            plan.excluded.append(wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS]))
-    return plan
+        return Unit(alternatives=((tokens[0], 1.0),))
+    return Unit(phrase=tuple(tokens))
 
 
 def _any_known(generation: "Generation", word: str) -> bool:
-    return all(_known(generation, t) for t in _content_tokens(word)) if _content_tokens(word) else True
+    tokens = _content_tokens(word)
+    return all(_known(generation, t) for t in tokens) if tokens else True
+
+
+def compile_query(generation: "Generation", parsed: ParsedQuery, *, prefix: bool = False) -> Plan:
+    """Turn a parsed query into units to match and score, with typo and prefix widening."""
+    plan = Plan()
+    words = list(parsed.words)
+    content = [w for w in words if _content_tokens(w)]
+    if not content and not parsed.phrases and words:
+        # only stop words ("de la"): they never make a query impossible, so search them as typed
+        for w in words:
+            tokens = analyze(w)
+            if tokens:
+                plan.required.append(Unit(alternatives=((tokens[0], 1.0),)))
+                plan.tokens.update(tokens)
+                plan.corrected_words.append(w)
+    vocab = vocabulary(generation)
+    for i, word in enumerate(content):
+        last = i == len(content) - 1
+        complete = last and (prefix or (not parsed.last_word_complete and len(fold(word)) >= 3))
+        if last and not complete and not _any_known(generation, word) and not vocab.corrections(fold(word)):
+            complete = len(fold(word)) >= 3  # an unknown last word is probably being typed
+        plan.required.extend(_word_units(generation, word, complete=complete, plan=plan))
+    for phrase in parsed.phrases:
+        unit = _phrase_unit(phrase, plan)
+        if unit is not None:
+            plan.required.append(unit)
+    for excluded in parsed.excluded:
+        tokens = analyze(excluded)
+        if len(tokens) == 1:
+            plan.excluded.append(Unit(alternatives=((tokens[0], 1.0),)))
+        elif tokens:
+            plan.excluded.append(Unit(phrase=tuple(tokens)))
+    return plan
 
 
 class Budget:
@@ -172,9 +180,6 @@ class Budget:
     def __init__(self, milliseconds: int | None) -> None:
         self.deadline = None if not milliseconds else time.perf_counter() + milliseconds / 1000
         self.exceeded = False
-
-    def remaining(self) -> float | None:
-        return None if self.deadline is None else max(0.0, self.deadline - time.perf_counter())
 
     def spent(self) -> bool:
         if self.deadline is not None and time.perf_counter() > self.deadline:
@@ -185,8 +190,8 @@ class Budget:
 _CHUNK = 4096
 
 
-def _mask_for(generation: "Generation", q: wq.Query, budget: Budget | None = None) -> "BoolArray":
-    """Documents matching ``q`` as a mask; stops early (``budget.exceeded``) past the deadline."""
+def _whoosh_mask(generation: "Generation", q: wq.Query, budget: Budget | None) -> "BoolArray":
+    """Documents matching a positional query; stops early (``budget.exceeded``) past the deadline."""
     mask = np.zeros(generation.size, dtype=bool)
     with generation.searcher() as searcher:
         docs = searcher.docs_for_query(q)
@@ -196,21 +201,27 @@ def _mask_for(generation: "Generation", q: wq.Query, budget: Budget | None = Non
                 mask[chunk] = True
             if len(chunk) < _CHUNK or (budget is not None and budget.spent()):
                 break
-    return mask & generation.live
+    return mask
+
+
+def _unit_mask(generation: "Generation", unit: Unit, budget: Budget | None) -> "BoolArray":
+    if unit.phrase:
+        return _whoosh_mask(generation, unit.whoosh(), budget)
+    return term_mask(generation, ((f, token) for f, token, _ in unit.pairs()))
 
 
 def _match(
     generation: "Generation", plan: Plan, *, relaxed: bool = False, budget: Budget | None = None
-) -> tuple["BoolArray", wq.Query | None]:
-    q: wq.Query | None = None
+) -> "BoolArray":
+    """Live documents matching every required unit (any of them when ``relaxed``), none excluded."""
     if plan.required:
-        q = wq.Or(plan.required) if relaxed else (plan.required[0] if len(plan.required) == 1 else wq.And(plan.required))
-        mask = _mask_for(generation, q, budget)
+        masks = [_unit_mask(generation, unit, budget) for unit in plan.required]
+        mask = np.logical_or.reduce(masks) if relaxed else np.logical_and.reduce(masks)
     else:
-        mask = generation.live.copy()
-    if plan.excluded:
-        mask &= ~_mask_for(generation, wq.Or(plan.excluded), budget)
-    return mask, q
+        mask = np.ones(generation.size, dtype=bool)
+    for unit in plan.excluded:
+        mask &= ~_unit_mask(generation, unit, budget)
+    return np.asarray(mask & generation.live)
 
 
 def _check_paging(page: int, page_size: int, sort: str) -> None:
@@ -230,34 +241,22 @@ def _check_paging(page: int, page_size: int, sort: str) -> None:
 
 def _ranked(
     generation: "Generation",
-    q: wq.Query | None,
+    plan: Plan,
     allowed: "BoolArray",
     sort: str,
     start: int,
     stop: int,
     seed: int | None,
-    budget: Budget | None = None,
 ) -> list[tuple[int, float]]:
     if stop <= start:
         return []
+    if sort == "relevance" and plan.required:
+        scores = np.zeros(generation.size, dtype=np.float32)
+        add_scores(generation, scores, (pair for unit in plan.required for pair in unit.pairs()))
+        return top(scores, allowed, start, stop, generation.ids)
     docnums = np.flatnonzero(allowed)
     if not len(docnums) or start >= len(docnums):
         return []
-    if sort == "relevance" and q is not None:
-        remaining = budget.remaining() if budget is not None else None
-        with generation.searcher() as searcher:
-            collector: collectors.Collector = searcher.collector(limit=stop, filter={int(d) for d in docnums})
-            if remaining is not None:
-                # use_alarm=False: SIGALRM only works on the main thread; a timer flag works anywhere
-                collector = collectors.TimeLimitCollector(collector, max(remaining, 0.001), use_alarm=False)
-            try:
-                searcher.search_with_collector(q, collector)
-            except collectors.TimeLimit:
-                if budget is not None:
-                    budget.exceeded = True
-            results = collector.results()
-            scored = [(int(hit.docnum), float(hit.score or 0.0)) for hit in results]
-        return scored[start:stop]
     if sort == "random":
         rng = np.random.default_rng(seed if seed is not None else 0)
         order = docnums[rng.permutation(len(docnums))]
@@ -333,16 +332,16 @@ def search(
     normalized: Filters = normalize_filters(filters)
     budget = Budget(budget_ms)
     plan = compile_query(generation, parsed, prefix=prefix)
-    match, q = _match(generation, plan, budget=budget)
+    match = _match(generation, plan, budget=budget)
     relaxed = False
     if not match.any() and len(plan.required) >= 2 and not budget.spent():
-        match, q = _match(generation, plan, relaxed=True, budget=budget)
+        match = _match(generation, plan, relaxed=True, budget=budget)
         relaxed = bool(match.any())
     masks = filter_masks(generation, normalized)
     allowed = match & combine(generation, masks)
     total = count(allowed)
     start = (page - 1) * page_size
-    ranked = _ranked(generation, q, allowed, chosen, start, start + page_size, seed, budget)
+    ranked = _ranked(generation, plan, allowed, chosen, start, start + page_size, seed)
     hits = tuple(make_hit(generation, docnum, score, plan.tokens) for docnum, score in ranked)
     suggestion, suggestion_total = (
         (None, None) if budget.spent() else _suggestion(generation, plan, parsed, normalized, total)
@@ -379,14 +378,12 @@ def _suggestion(
     corrected = parse_query(text)
     exact = Plan()
     for word in corrected.words:
-        tokens = _content_tokens(word)
-        if tokens:
-            exact.required.append(wq.And([_any_field(t) for t in tokens]) if len(tokens) > 1 else _any_field(tokens[0]))
+        exact.required.extend(Unit(alternatives=((t, 1.0),)) for t in _content_tokens(word))
     for phrase in corrected.phrases:
-        q = _phrase_query(phrase, exact)
-        if q is not None:
-            exact.required.append(q)
-    mask, _ = _match(generation, exact)
+        unit = _phrase_unit(phrase, exact)
+        if unit is not None:
+            exact.required.append(unit)
+    mask = _match(generation, exact)
     mask &= combine(generation, filter_masks(generation, filters))
     return text, count(mask)
 

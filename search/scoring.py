@@ -1,0 +1,183 @@
+"""Vectorised BM25F over per-generation posting arrays: match masks and scores with numpy.
+
+Whoosh scores every matching document in Python (172 ms p95 for a top-10 at 100,000
+documents here). A generation's postings are immutable, so the postings of the terms people
+actually search are read once into numpy arrays (document numbers and weights, the field
+boost already folded in by Whoosh at index time) and cached with the generation; a query is
+then a few unions, intersections and ``np.add.at`` calls, followed by ``argpartition``.
+
+The formula is Whoosh's own BM25F (B=0.75, K1=1.2, idf = log(N / (df + 1)) + 1), so ranking
+is the same as Whoosh's, only faster.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.util.numeric import byte_to_length
+
+if TYPE_CHECKING:
+    from search.index import BoolArray, Generation
+
+B = 0.75
+K1 = 1.2
+CACHE_POSTINGS = 2_000_000
+"""Posting entries (documents x terms) kept per generation: about 24 MB."""
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int32]
+
+_BYTE_LENGTHS = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Postings:
+    docnums: IntArray
+    weights: FloatArray  # term frequency x field boost
+
+
+_EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+
+
+class PostingCache:
+    """Postings and field lengths of one generation, read on first use, bounded LRU."""
+
+    def __init__(self, generation: "Generation") -> None:
+        self.generation = generation
+        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._size = 0
+        self._lengths: dict[str, FloatArray] = {}
+        self._avg: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def postings(self, field: str, token: str) -> Postings:
+        key = (field, token)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        read = self._read(field, token)
+        with self._lock:
+            self._postings[key] = read
+            self._size += len(read.docnums)
+            while self._size > CACHE_POSTINGS and len(self._postings) > 1:
+                _, old = self._postings.popitem(last=False)
+                self._size -= len(old.docnums)
+        return read
+
+    def _read(self, field: str, token: str) -> Postings:
+        with self.generation.searcher() as searcher:
+            reader: Any = searcher.reader()
+            if (field, token) not in reader:
+                return _EMPTY
+            matcher = reader.postings(field, token)
+            ids: list[int] = []
+            weights: list[float] = []
+            while matcher.is_active():
+                ids.append(matcher.id())
+                weights.append(matcher.weight())
+                matcher.next()
+        return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+
+    def lengths(self, field: str) -> FloatArray:
+        with self._lock:
+            found = self._lengths.get(field)
+        if found is not None:
+            return found
+        size = self.generation.size
+        out = np.zeros(size, dtype=np.float32)
+        with self.generation.searcher() as searcher:
+            reader: Any = searcher.reader()
+            for segment_reader, offset in _leaves(reader):
+                count = segment_reader.doc_count_all()
+                out[offset : offset + count] = _segment_lengths(segment_reader, field, count)
+            total = float(reader.field_length(field) or 0)
+            docs = max(int(reader.doc_count_all()), 1)
+        with self._lock:
+            self._lengths[field] = out
+            self._avg[field] = (total / docs) or 1.0
+        return out
+
+    def average_length(self, field: str) -> float:
+        self.lengths(field)
+        return self._avg[field]
+
+
+def _leaves(reader: Any) -> Iterable[tuple[Any, int]]:
+    if reader.is_atomic():
+        return [(reader, 0)]
+    return list(reader.leaf_readers())
+
+
+def _segment_lengths(segment_reader: Any, field: str, count: int) -> FloatArray:
+    """All field lengths of one segment in one read of its length column (Whoosh 2.7 codec)."""
+    try:
+        column = segment_reader._perdoc._cached_reader(f"_{field}_len", segment_reader._perdoc.LENGTHS_COLUMN)
+    except AttributeError:
+        column = None
+    if column is None:
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+            column = segment_reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        except (AttributeError, ImportError):
+            column = None
+    if column is not None:
+        raw = np.fromiter((int(b) for b in column), dtype=np.int64, count=count)
+        return _BYTE_LENGTHS[raw]
+    return np.asarray([segment_reader.doc_field_length(d, field) for d in range(count)], dtype=np.float32)
+
+
+def postings_cache(generation: "Generation") -> PostingCache:
+    return generation.cached("postings", PostingCache)
+
+
+def term_mask(generation: "Generation", pairs: Iterable[tuple[str, str]]) -> "BoolArray":
+    """Documents containing any of the (field, token) pairs."""
+    cache = postings_cache(generation)
+    mask = np.zeros(generation.size, dtype=bool)
+    for field, token in pairs:
+        mask[cache.postings(field, token).docnums] = True
+    return mask
+
+
+def add_scores(
+    generation: "Generation", scores: FloatArray, pairs: Iterable[tuple[str, str, float]]
+) -> None:
+    """Add the BM25F contribution of every (field, token, boost) to ``scores`` in place."""
+    cache = postings_cache(generation)
+    n = float(max(generation.size, 1))
+    for field, token, boost in pairs:
+        postings = cache.postings(field, token)
+        if not len(postings.docnums):
+            continue
+        lengths = cache.lengths(field)[postings.docnums]
+        avg = cache.average_length(field)
+        idf = np.log(n / (len(postings.docnums) + 1)) + 1.0
+        tf = postings.weights
+        norm = tf + K1 * ((1.0 - B) + B * lengths / avg)
+        contribution = (idf * ((tf * (K1 + 1.0)) / norm) * boost).astype(np.float32)
+        np.add.at(scores, postings.docnums, contribution)
+
+
+def top(scores: FloatArray, allowed: "BoolArray", start: int, stop: int, ids: list[str]) -> list[tuple[int, float]]:
+    """The documents ranked ``start:stop`` among ``allowed``, best score first, then id."""
+    candidates = np.flatnonzero(allowed)
+    if stop <= start or start >= len(candidates):
+        return []
+    values = scores[candidates]
+    if stop < len(candidates):
+        # keep every candidate scoring at least the stop-th best, so that ties at the
+        # boundary are broken by id below and pages stay stable
+        threshold = np.partition(-values, stop - 1)[stop - 1]
+        keep = -values <= threshold
+        candidates, values = candidates[keep], values[keep]
+    order = sorted(range(len(candidates)), key=lambda i: (-float(values[i]), ids[int(candidates[i])]))
+    return [(int(candidates[i]), float(values[i])) for i in order[start:stop]]
