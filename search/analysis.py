@@ -17,7 +17,7 @@ Stop words stay in the index (phrase positions intact); ``is_stop_word`` lets th
 query builder drop them from the required terms of a multi-word query.
 
     >>> analyze("L’infirmière et l'aide-soignant·e·s")
-    ['infirmier', 'et', 'aide', 'soignant']
+    ['infirmier', 'et', 'aid', 'soignant']
 """
 
 from __future__ import annotations

@@ -338,3 +338,11 @@ def test_fold_is_idempotent_on_every_code_point() -> None:
             continue  # surrogates are not characters
         once = fold(chr(code))
         assert fold(once) == once, hex(code)
+
+
+def test_docstring_examples_hold() -> None:
+    import doctest
+
+    import search.analysis
+
+    assert doctest.testmod(search.analysis).failed == 0
