@@ -48,8 +48,9 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "confiance": (
         ("confiance", 2), ("persévérer", 2), ("persévérance", 2), ("patience", 1), ("patient", 1), ("échec", 1.5),
         ("échouer", 1.5), ("doute", 1), ("douter", 1), ("lâcher", 1), ("abandonner", 1.5), ("courage", 1.5),
-        ("oser", 1.5), ("accrocher", 1), ("obstacle", 1.5), ("refus", 1.5), ("tenir bon", 2), ("peur", 1),
-        ("se tromper", 1), ("erreur", 0.5), ("découragé", 1.5), ("s’accrocher", 1.5),
+        ("oser", 1.5), ("accrocher", 1), ("obstacle", 1.5), ("refus", 2), ("tenir bon", 2), ("peur", 1.5),
+        ("se tromper", 1), ("erreur", 0.5), ("découragé", 1.5), ("s’accrocher", 1.5), ("rater", 1),
+        ("dépasser", 1), ("terrifier", 1.5), ("nul", 1),
     ),
     "reconversion": (
         ("reconversion", 2), ("reconvertir", 2), ("changer de voie", 2), ("changer de métier", 2), ("tard", 1),
