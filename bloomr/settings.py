@@ -74,7 +74,11 @@ class Settings:
             try:
                 values[setting.name] = setting.cast(raw)
             except ValueError as exc:
-                raise ValueError(f"BLOOMR_{setting.name.upper()} : {exc}") from exc
+                default = setting.default or "non définie"
+                raise ValueError(
+                    f"BLOOMR_{setting.name.upper()} : valeur « {raw} » invalide ({exc}) — corrigez la variable"
+                    f" d’environnement, ou retirez-la pour garder la valeur par défaut ({default})."
+                ) from exc
         for key, value in overrides.items():
             if value is not None:
                 values[key] = value
