@@ -298,6 +298,7 @@ _EXCEPTIONS: dict[str, str] = {
     "colonne": "colonne",  # not "colon"
     "carriere": "carriere",  # career, not "carrier" (quarry worker)
     "pare": "pare",  # pare-brise, not the stop word "par"
+    "mere": "mere",  # mother, not "mer" (sea)
 }
 """Folded word (singular or plural) -> canonical token; every value is its own canonical token."""
 for _value in list(_EXCEPTIONS.values()):

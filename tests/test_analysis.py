@@ -176,6 +176,7 @@ def test_normalise_merges(words: tuple[str, ...]) -> None:
         ("tonne", "ton"),
         ("ile", "il"),
         ("verre", "vers"),
+        ("mere", "mer"),
     ],
 )
 def test_normalise_keeps_apart(one: str, other: str) -> None:
