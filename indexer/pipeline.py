@@ -17,9 +17,10 @@ from indexer.build import BuildReport, Progress, build_index, purge, rollback, u
 from indexer.corpus import load_corpus
 from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
+from search import index
 from search.errors import CorpusError, NotFound
 
-LEDGER = "withdrawals.log"
+LEDGER = index.LEDGER
 
 
 def _taxonomy_dir(corpus_dir: Path, taxonomy_dir: Path | None) -> Path:

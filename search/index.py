@@ -31,6 +31,8 @@ from search.errors import IndexDamaged, IndexMissing, UnsafeIndex
 from search.schema import FACET_COLUMNS
 
 INDEX_NAME = "MAIN"
+LEDGER = "withdrawals.log"
+"""JSON Lines ``{id, time}`` of withdrawals, written by ``bloomr withdraw`` before it purges."""
 CURRENT = "current"
 PREVIOUS = "previous"
 META = "bloomr.json"
@@ -164,6 +166,9 @@ class Generation:
         parents = labels.get("parents", {})
         self.parents: dict[str, dict[str, str]] = {k: dict(v) for k, v in parents.items()}
         self.withdrawn: frozenset[str] = frozenset(self.meta.get("withdrawn", []))
+        self._base_live = self.live
+        self._base_withdrawn = self.withdrawn
+        self._hidden: frozenset[str] = frozenset()
         self._local = threading.local()
         self._cache: dict[str, Any] = {}
         self._cache_lock = threading.Lock()
@@ -188,6 +193,30 @@ class Generation:
             raw = _column_values(reader, "theme_key" if facet == "theme" else field, size)
             self.columns[facet] = (_multi_column if facet == "theme" else _single_column)(facet, raw)
         self.count = int(live.sum())
+
+    def hide(self, ids: frozenset[str]) -> None:
+        """Hide withdrawn ids at once, before the purge rewrites the segments.
+
+        ``bloomr withdraw`` appends to the ledger first; readers apply it on their next
+        request, so a withdrawn testimonial disappears from results, facets, suggestions
+        and its page even while its generation is being rewritten.
+        """
+        if ids == self._hidden:
+            return
+        live = self._base_live.copy()
+        for doc_id in ids:
+            n = self.docnum.get(doc_id)
+            if n is None:
+                n = next((i for i, x in enumerate(self.ids) if x == doc_id and self._base_live[i]), None)
+            if n is not None:
+                live[n] = False
+        with self._cache_lock:
+            self._cache.pop("professions", None)
+        self.docnum = {doc_id: n for n, doc_id in enumerate(self.ids) if live[n] and doc_id}
+        self.withdrawn = self._base_withdrawn | ids
+        self.count = int(live.sum())
+        self.live = live
+        self._hidden = ids
 
     @property
     def created(self) -> str:
@@ -231,9 +260,37 @@ class IndexHandle:
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         self._generation: Generation | None = None
+        self._ledger_stamp: tuple[int, int] | None = None
+        self._ledger_ids: frozenset[str] = frozenset()
+
+    def _withdrawn(self) -> frozenset[str]:
+        """Ids in the withdrawal ledger, re-read only when the file changed (one stat per call)."""
+        path = self.index_dir / LEDGER
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return frozenset()
+        stamp = (info.st_mtime_ns, info.st_size)
+        if stamp != self._ledger_stamp:
+            ids: set[str] = set()
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and isinstance(record.get("id"), str):
+                    ids.add(record["id"])
+            self._ledger_ids = frozenset(ids)
+            self._ledger_stamp = stamp
+        return self._ledger_ids
 
     def current(self) -> Generation:
-        """The serving generation, reopened when the pointer moved; IndexMissing if none."""
+        """The serving generation, reopened when the pointer moved, withdrawals applied; IndexMissing if none."""
+        generation = self._current()
+        generation.hide(self._withdrawn())
+        return generation
+
+    def _current(self) -> Generation:
         try:
             target = os.readlink(self.index_dir / CURRENT)
         except OSError:
