@@ -112,7 +112,7 @@ def test_search_as_you_type_updates_results_and_url(page: Page) -> None:
 
 def test_tick_and_untick_facets_without_reload(page: Page) -> None:
     page.goto("/recherche")
-    page.evaluate("window.__sameDocument = true")
+    page.evaluate("window.__sameDocument = true; document.getElementById('result-count').__kept = true")
     page.get_by_label(re.compile(r"^Santé")).check()
     expect(page).to_have_url(re.compile(r"/recherche\?sector=J$"))
     expect(page.locator("#result-count")).to_have_text("3\u00a0témoignages")
@@ -124,6 +124,27 @@ def test_tick_and_untick_facets_without_reload(page: Page) -> None:
     page.get_by_label(re.compile(r"^Santé")).uncheck()
     expect(page).to_have_url(re.compile(r"/recherche\?region=FR-BRE$"))
     assert page.evaluate("window.__sameDocument") is True  # never reloaded
+    # the aria-live node itself is kept, so its new text is announced
+    assert page.evaluate("document.getElementById('result-count').__kept") is True
+
+
+def test_typing_too_many_words_explains_in_place(page: Page) -> None:
+    page.goto("/recherche?q=son")
+    page.locator("#q").fill(" ".join(["mot"] * 20))
+    expect(page.locator("#result-count")).to_contain_text("trop de mots")
+    expect(page).to_have_url(re.compile(r"/recherche\?q=son$"))
+    expect(page.locator("#q")).to_be_visible()  # still on the results page, still typing
+
+
+def test_one_history_entry_per_typing_session(page: Page) -> None:
+    page.goto("/recherche")
+    box = page.locator("#q")
+    box.fill("infirm")
+    expect(page).to_have_url(re.compile(r"q=infirm$"))
+    box.fill("infirmière")
+    expect(page).to_have_url(re.compile(r"q=infirmi%C3%A8re$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/recherche$"))
 
 
 def test_remove_a_chip_and_clear_all(page: Page) -> None:

@@ -138,7 +138,7 @@ def test_did_you_mean(client: TestClient) -> None:
 
 
 def test_sort_options_depend_on_words(client: TestClient) -> None:
-    assert 'value="relevance"' not in client.get("/recherche").text
+    assert 'value="relevance" selected' in client.get("/recherche").text  # the default, by date without words
     assert 'value="relevance" selected' in client.get("/recherche?q=son").text
     assert 'value="recent" selected' in client.get("/recherche?q=son&sort=recent").text
 

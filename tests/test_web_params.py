@@ -54,6 +54,11 @@ def test_bad_page_size(raw: str) -> None:
         parse(f"page_size={raw}")
 
 
+def test_relevance_is_the_default_sort_and_left_out() -> None:
+    assert parse("q=son&sort=relevance") == parse("q=son")
+    assert urls.search_url(parse("q=son&sort=relevance")) == "/recherche?q=son"
+
+
 def test_unknown_sort() -> None:
     with pytest.raises(BadParameter, match="n’existe pas"):
         parse("sort=%3Cscript%3E")

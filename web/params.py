@@ -176,7 +176,9 @@ def parse_search(
                 )
         elif name == "sort":
             sort = raw.strip() or None
-            if sort is not None and sort not in SORTS:
+            if sort == "relevance":  # the default: left out of URLs so equal states share one URL
+                sort = None
+            elif sort is not None and sort not in SORTS:
                 choices = ", ".join(f"«{NBSP}{key}{NBSP}»" for key in SORTS)
                 raise BadParameter(
                     f"Le tri «{NBSP}{clean_text(raw)[:40]}{NBSP}» n’existe pas{NNBSP}; choix possibles{NBSP}: {choices}.",

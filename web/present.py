@@ -154,10 +154,11 @@ def pagination(results: SearchResults, params: SearchParams) -> dict[str, Any] |
 
 
 def sort_options(results: SearchResults, params: SearchParams) -> list[dict[str, Any]]:
-    keys = [k for k in SORTS if k != "relevance" or params.q]
+    """Every sort; « Pertinence » is the default (newest first while there are no words)."""
+    chosen = params.sort or "relevance"
     return [
-        {"value": key, "label": SORTS[key], "selected": key == results.sort, "url": urls.sort_url(params, key)}
-        for key in keys
+        {"value": key, "label": SORTS[key], "selected": key == chosen, "url": urls.sort_url(params, None if key == "relevance" else key)}
+        for key in SORTS
     ]
 
 

@@ -9,11 +9,13 @@
 
   function debounce(fn, ms) {
     var timer = null;
-    return function () {
+    var wrapped = function () {
       var args = arguments, self = this;
       clearTimeout(timer);
       timer = setTimeout(function () { fn.apply(self, args); }, ms);
     };
+    wrapped.cancel = function () { clearTimeout(timer); };
+    return wrapped;
   }
 
   function fold(text) {
@@ -43,6 +45,14 @@
     if (!fresh || !region) { return false; }
     var panel = region.querySelector("[data-facets-panel]");
     var wasOpen = panel ? panel.open : true;
+    // keep the same live region node, so screen readers announce the new count
+    var liveOld = document.getElementById("result-count");
+    var liveNew = fresh.querySelector("#result-count");
+    if (liveOld && liveNew) {
+      var text = liveNew.textContent;
+      liveNew.replaceWith(liveOld);
+      liveOld.textContent = text;
+    }
     region.replaceWith(fresh);
     var newPanel = fresh.querySelector("[data-facets-panel]");
     if (newPanel) { newPanel.open = wasOpen; }
@@ -63,8 +73,15 @@
     return fetch(url, { signal: controller.signal, headers: { "Accept": "text/html" } })
       .then(function (response) {
         return response.text().then(function (html) {
+          if (response.status === 400 && options.soft) {
+            // while typing, a query that cannot run yet (too many words) is explained in place
+            var message = new DOMParser().parseFromString(html, "text/html").querySelector(".error-message");
+            var live = document.getElementById("result-count");
+            if (message && live) { live.textContent = message.textContent; return; }
+          }
           if (!response.ok || !swap(html, options.focusId)) { window.location.assign(url); return; }
           if (options.push) { history.pushState({ bloomr: true }, "", url); }
+          else if (options.replace) { history.replaceState({ bloomr: true }, "", url); }
           if (options.syncInput) {
             var q = document.getElementById("q");
             var fresh = new URL(url, window.location.href).searchParams.get("q") || "";
@@ -80,6 +97,8 @@
   }
 
   function enhanceRegion(root) {
+    var heading = root.querySelector("#results-title");
+    if (heading) { heading.setAttribute("tabindex", "-1"); }
     root.querySelectorAll("[data-facet-filter]").forEach(function (box) {
       box.hidden = false;
       var input = box.querySelector("input");
@@ -113,14 +132,20 @@
     enhanceRegion(form);
 
     var q = document.getElementById("q");
-    q.addEventListener("input", debounce(function () {
-      load(formUrl(), { push: true });
-    }, 350));
+    var typing = false;  // one history entry per typing session, not one per pause
+    var typed = debounce(function () {
+      load(formUrl(), { push: !typing, replace: typing, soft: true });
+      typing = true;
+    }, 350);
+    q.addEventListener("input", typed);
+    q.addEventListener("blur", function () { typing = false; });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      typed.cancel();
       closeSuggestions(q);
-      load(formUrl(), { push: true });
+      load(formUrl(), { push: !typing, replace: typing });
+      typing = false;
     });
 
     form.addEventListener("change", function (event) {
@@ -140,10 +165,10 @@
     });
 
     window.addEventListener("popstate", function () {
+      typed.cancel();
+      typing = false;
       load(window.location.href, { push: false, syncInput: true });
     });
-    var heading = document.getElementById("results-title");
-    if (heading) { heading.setAttribute("tabindex", "-1"); }
   }
 
   /* ---------- Autocomplete ---------- */
