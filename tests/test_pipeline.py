@@ -241,3 +241,27 @@ def test_index_command_prints_plain_progress_and_a_summary(good_corpus: Path, tm
     assert again.returncode == 0, again.stderr
     assert "ajoutés 0, modifiés 0, retirés 0" in again.stdout
     assert "précédente conservée pour bloomr rollback" in again.stdout
+
+
+def test_disk_full_during_a_build_fails_clearly_and_keeps_serving(big_corpus: Path, served: Path) -> None:
+    """A file-size limit (RLIMIT_FSIZE) stands for a full disk: writes fail with EFBIG mid-build."""
+    before = IndexHandle(served).current().name
+    limited = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 21, 1 << 21))\n"
+        "from bloomr.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", limited, "index", "--corpus", str(big_corpus), "--index", str(served)],
+        capture_output=True, text=True, timeout=DEADLINE_S,
+    )
+    assert done.returncode == 1
+    assert "La construction a échoué" in done.stderr and "génération en service est conservée" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert tmp_dirs(served) == []  # partial files removed
+    assert lock_pid(served) is None  # lock released
+    generation = IndexHandle(served).current()
+    assert generation.name == before and generation.count == BIG
+    assert gens.generations(served) == [before]
