@@ -13,6 +13,7 @@ Whoosh searchers are not thread-safe: each thread gets its own, per generation.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import stat
 import threading
@@ -38,6 +39,7 @@ PREVIOUS = "previous"
 META = "bloomr.json"
 
 T = TypeVar("T")
+logger = logging.getLogger("bloomr.index")
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int32]
 
@@ -260,6 +262,7 @@ class IndexHandle:
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         self._generation: Generation | None = None
+        self.damaged: str | None = None  # a damaged ``current`` generation, while ``previous`` serves instead
         self._ledger_stamp: tuple[int, int] | None = None
         self._ledger_ids: frozenset[str] = frozenset()
 
@@ -300,15 +303,36 @@ class IndexHandle:
             ) from None
         name = os.path.basename(target)
         generation = self._generation
-        if generation is not None and generation.name == name:
+        if generation is not None and name in (generation.name, self.damaged):
             return generation
         with self._lock:
             generation = self._generation
-            if generation is not None and generation.name == name:
+            if generation is not None and name in (generation.name, self.damaged):
                 return generation
-            opened = Generation(self.index_dir / name)
+            try:
+                opened = Generation(self.index_dir / name)
+            except IndexDamaged as exc:
+                opened = self._fallback(name, exc)
+            else:
+                self.damaged = None
             self._generation = opened
             return opened
+
+    def _fallback(self, name: str, exc: IndexDamaged) -> Generation:
+        """``current`` is damaged: serve ``previous`` (if it opens), say so in the log, remember it."""
+        try:
+            previous = os.path.basename(os.readlink(self.index_dir / PREVIOUS))
+            if previous == name:
+                raise exc
+            opened = Generation(self.index_dir / previous)
+        except (OSError, IndexDamaged):
+            raise exc from None
+        logger.warning(
+            "génération en service %s endommagée (%s) ; la précédente %s est servie à sa place — %s",
+            name, exc.message, previous, exc.remedy,
+        )
+        self.damaged = name
+        return opened
 
     def generation_name(self) -> str | None:
         try:
