@@ -177,8 +177,16 @@ class BuildLock:
             "started": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
             "host": socket.gethostname(),
         }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(record).encode("utf-8"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(record).encode("utf-8"), 0)
+        except OSError as exc:  # disk full: release the lock, never leave it held by a dead build
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise BuildFailed(
+                f"Le verrou de construction {self.path} ne peut pas être écrit : {exc.strerror or exc}.",
+                remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
+            ) from exc
         self._fd = fd
         return self
 
