@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from indexer import generations as gens
 from indexer.model import Testimonial
 from search.errors import BuildFailed, IndexDamaged, IndexMissing
 from search.schema import bloomr_schema
-from search.vocabulary import surface_words
+from search.vocabulary import VOCABULARY_FILE, document_words, read_counts, write_counts
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while documents are written."""
@@ -73,9 +74,17 @@ def document(t: Testimonial) -> dict[str, object]:
         "theme_key": ",".join(t.themes),
         "published": int(t.published.strftime("%Y%m%d")),
         "themes_declared": t.themes_declared,
-        "words": " ".join(surface_words(t.profession, t.rome_label, *(text for _, text in t.sections.items()))),
         "profession_text": t.profession.encode("utf-8"),
     }
+
+
+def _words(t: Testimonial) -> list[str]:
+    return document_words(t.profession, t.rome_label, *(text for _, text in t.sections.items()))
+
+
+def _stored_words(fields: Mapping[str, object]) -> list[str]:
+    keys = ("profession", "rome_label", "metier", "parcours", "passion", "conseils")
+    return document_words(*(str(fields.get(k) or "") for k in keys))
 
 
 def _writer(ix: whoosh_index.Index, *, procs: int, limitmb: int) -> SegmentWriter:
@@ -183,16 +192,19 @@ def build_index(
         tmp.mkdir()
         ix = whoosh_index.create_in(str(tmp), bloomr_schema(), indexname=INDEX_NAME)
         writer = _writer(ix, procs=procs, limitmb=limitmb)
+        words: Counter[str] = Counter()
         try:
             total = len(published)
             for done, t in enumerate(published, start=1):
                 writer.add_document(**document(t))
+                words.update(_words(t))
                 if progress is not None:
                     progress(done, total)
             writer.commit(optimize=True)
         except BaseException:
             writer.cancel()
             raise
+        write_counts(tmp, words)
         gens.write_meta(tmp, _meta(name, published, labels, withdrawn))
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     except OSError as exc:
@@ -246,8 +258,16 @@ def _rewrite(
     optimize: bool,
     progress: Progress | None = None,
 ) -> int:
-    """Delete and add documents in the generation at ``path``; returns its new doc count."""
+    """Delete and add documents in the generation at ``path``, keeping its vocabulary exact;
+    returns its new doc count."""
     ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    words = Counter(read_counts(path))
+    with ix.searcher() as searcher:
+        for doc_id in delete_ids:
+            for fields in searcher.documents(id=doc_id):
+                words.subtract(_stored_words(fields))
+    for t in add:
+        words.update(_words(t))
     writer = ix.writer()
     try:
         for doc_id in delete_ids:
@@ -260,6 +280,7 @@ def _rewrite(
     except BaseException:
         writer.cancel()
         raise
+    write_counts(path, words)
     ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
     with ix.searcher() as searcher:
         return int(searcher.doc_count())

@@ -5,15 +5,14 @@ Text fields, one per section so that snippets and boosts can tell them apart::
     profession (x4) > rome_label (x2) > conseils (x1.6) > metier (x1.3) > parcours, passion, name (x1)
 
 Facet fields are stored, sortable ID columns (``sector``, ``rome``, ``country``,
-``region``), a comma-separated keyword list (``themes``) mirrored in the ``theme_key``
-column; ``published`` is an integer ``YYYYMMDD`` column for sorting by date. Columns are
+``region``, and ``theme_key`` holding the comma-separated themes); ``published`` is an integer ``YYYYMMDD`` column for sorting by date. Columns are
 what the per-generation facet cache (``search.index``) reads, without touching stored text.
 """
 
 from __future__ import annotations
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import french_analyzer
 
@@ -63,13 +62,9 @@ def bloomr_schema() -> Schema:
         rome=ID(stored=True, sortable=True),
         country=ID(stored=True, sortable=True),
         region=ID(stored=True, sortable=True),
-        themes=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
-        theme_key=ID(sortable=True),  # the same themes as one "a,b" column value, for facet caches
+        themes=STORED(),  # "a,b": displayed; filtering and counts use the theme_key column
+        theme_key=ID(sortable=True),
         published=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         themes_declared=STORED(),
-        # The surface words of the document (lower case, accents kept): their lexicon is the
-        # vocabulary for typo correction, "did you mean" and autocomplete. Being a field, it is
-        # purged with the document when a testimonial is withdrawn.
-        words=KEYWORD(lowercase=False, commas=False, scorable=False),
         profession_text=COLUMN(VarBytesColumn()),
     )

@@ -1,7 +1,8 @@
 """The vocabulary of a generation: surface words for typo correction, "did you mean" and autocomplete.
 
-Built once per generation from the lexicon of the ``words`` field (lower-case surface words,
-accents kept) with their document frequencies. Lookups use folded words (``fold`` of the one
+Built once per generation from its ``words.json`` (lower-case surface words, accents kept, with
+their document frequencies), which the indexer writes with every generation and keeps exact
+through updates and withdrawals (a withdrawn testimonial's words leave it with the testimonial). Lookups use folded words (``fold`` of the one
 analyzer module), so ``infirmiere`` finds ``infirmière``; display uses the most frequent
 accented spelling.
 
@@ -12,10 +13,14 @@ accented spelling.
 from __future__ import annotations
 
 import bisect
+import json
+import os
 import re
 import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
+VOCABULARY_FILE = "words.json"
 MAX_CORRECTIONS = 3
 """How many corrected spellings one typed word may expand into."""
 
@@ -38,6 +44,31 @@ def surface_words(*texts: str) -> list[str]:
         for match in _WORD.finditer(unicodedata.normalize("NFC", text).lower()):
             seen.setdefault(match.group(0), None)
     return list(seen)
+
+
+def document_words(*texts: str) -> list[str]:
+    """The words of one document counted in the vocabulary (its profession, fiche label and sections)."""
+    return surface_words(*texts)
+
+
+def read_counts(generation_dir: Path) -> dict[str, int]:
+    """``words.json`` of a generation: {surface word: document frequency}; empty when absent."""
+    try:
+        with open(generation_dir / VOCABULARY_FILE, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return {}
+    return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_counts(generation_dir: Path, counts: Mapping[str, int]) -> None:
+    kept = {word: df for word, df in sorted(counts.items()) if df > 0}
+    tmp = generation_dir / f".{VOCABULARY_FILE}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(kept, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, generation_dir / VOCABULARY_FILE)
 
 
 def allowed_distance(folded: str) -> int:
@@ -62,23 +93,23 @@ class Vocabulary:
         self.keys: list[str] = sorted(entries)
 
     @classmethod
-    def from_generation(cls, generation: "Generation") -> "Vocabulary":
+    def from_counts(cls, counts: Mapping[str, int]) -> "Vocabulary":
         entries: dict[str, tuple[str, int]] = {}
-        with generation.searcher() as searcher:
-            reader: Any = searcher.reader()
-            for raw, info in reader.iter_field("words"):
-                word = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-                df = int(info.doc_frequency())
-                key = fold(word)
-                if not key:
-                    continue
-                current = entries.get(key)
-                if current is None:
-                    entries[key] = (word, df)
-                else:
-                    best = word if df > current[1] else current[0]
-                    entries[key] = (best, current[1] + df)
+        for word, df in counts.items():
+            key = fold(word)
+            if not key or df <= 0:
+                continue
+            current = entries.get(key)
+            if current is None:
+                entries[key] = (word, df)
+            else:
+                best = word if df > current[1] else current[0]
+                entries[key] = (best, current[1] + df)
         return cls(entries)
+
+    @classmethod
+    def from_generation(cls, generation: "Generation") -> "Vocabulary":
+        return cls.from_counts(read_counts(generation.path))
 
     def __contains__(self, folded: str) -> bool:
         return folded in self.entries
