@@ -205,3 +205,16 @@ def test_html_pages_use_no_inline_script_or_style(client: TestClient) -> None:
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert " style=" not in html and "<style" not in html, url
         assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_static_files_are_versioned_and_cached(client: TestClient) -> None:
+    html = client.get("/a-propos").text
+    css = re.search(r'href="(/static/bloomr\.css\?v=[0-9a-f]{12})"', html)
+    js = re.search(r'src="(/static/bloomr\.js\?v=[0-9a-f]{12})"', html)
+    icon = re.search(r'href="(/static/favicon\.svg\?v=[0-9a-f]{12})"', html)
+    assert css and js and icon
+    for url in (css.group(1), js.group(1), icon.group(1)):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "immutable" not in client.get("/static/bloomr.css").headers.get("cache-control", "")

@@ -35,6 +35,16 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 
+class VersionedStatic(StaticFiles):
+    """Static files; a URL carrying its content hash (``?v=``) may be cached for a year."""
+
+    def file_response(self, full_path, stat_result, scope, status_code=200):  # type: ignore[no-untyped-def]
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if b"v=" in scope.get("query_string", b""):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def static_versions() -> dict[str, str]:
     """Content hash of each static file, appended as ``?v=`` so browsers may cache them for long."""
     return {
@@ -91,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/suggest", api.suggest_api, name="api_suggest"),
         Route("/api/facets", api.facets_api, name="api_facets"),
         Route("/api/openapi.json", api.openapi, name="openapi"),
-        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+        Mount("/static", VersionedStatic(directory=str(STATIC)), name="static"),
     ]
     hosts = list(settings.allowed_hosts) or ["127.0.0.1", "localhost"]
     middleware = [
