@@ -218,3 +218,21 @@ def test_static_files_are_versioned_and_cached(client: TestClient) -> None:
         assert response.status_code == 200
         assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert "immutable" not in client.get("/static/bloomr.css").headers.get("cache-control", "")
+
+
+def test_hostile_corpus_text_is_shown_escaped(client: TestClient) -> None:
+    page = client.get("/temoignages/lea-communication").text
+    assert "<script>alert" not in page and "<b>gras" not in page
+    assert "&lt;script&gt;alert(" in page
+    assert "{{7*7}}" in page  # template syntax in a testimonial stays text
+    results = client.get("/recherche?q=script").text
+    assert "<script>alert" not in results
+    assert "&lt;<mark>script</mark>&gt;" in results
+
+
+def test_home_random_and_latest(client: TestClient) -> None:
+    page = get_page(client, "/")
+    assert "random-title" in page.ids and "latest-title" in page.ids
+    latest = page.hrefs("/temoignages/")
+    assert latest.count("/temoignages/lea-communication") >= 1
+    assert "/recherche?sort=recent" in page.hrefs()
