@@ -16,6 +16,7 @@ import logging
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.templating import Jinja2Templates
 
 from search.errors import BloomrError
 
@@ -59,7 +60,7 @@ def error_response(request: Request, status: int, message: str, remedy: str, kin
     if status == 400:
         title = "Recherche impossible"
     try:
-        templates = request.app.state.templates
+        templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(
             request,
             "error.html",
