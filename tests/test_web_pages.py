@@ -236,3 +236,9 @@ def test_home_random_and_latest(client: TestClient) -> None:
     latest = page.hrefs("/temoignages/")
     assert latest.count("/temoignages/lea-communication") >= 1
     assert "/recherche?sort=recent" in page.hrefs()
+
+
+def test_removing_a_sector_chip_removes_its_professions(client: TestClient) -> None:
+    page = get_page(client, "/recherche?sector=J&sector=M&profession=J1506")
+    chips = [href for href, attrs in page.links if attrs.get("class") == "chip"]
+    assert chips == ["/recherche?sector=M", "/recherche?sector=J&profession=J1506", "/recherche?sector=J&sector=M"]

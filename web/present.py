@@ -116,8 +116,12 @@ def facet_groups(results: SearchResults, params: SearchParams) -> list[dict[str,
 
 
 def chips(results: SearchResults, params: SearchParams, generation: "Generation") -> list[dict[str, str]]:
+    """One chip per active filter value; removing a sector (country) also removes its professions (regions)."""
     out = []
     for facet, values in params.active_filters.items():
+        child = urls.CHILD_FACET.get(facet)
+        child_values = results.facets[child].values if child and child in results.facets else ()
+        parents = {v.value: v.parent or "" for v in child_values} if child else None
         for value in values:
             out.append(
                 {
@@ -125,7 +129,7 @@ def chips(results: SearchResults, params: SearchParams, generation: "Generation"
                     "facet_label": FACET_LABELS.get(facet, facet),
                     "value": value,
                     "label": generation.label(facet, value),
-                    "remove_url": urls.without_facet_url(params, facet, value),
+                    "remove_url": urls.toggle_url(params, facet, value, parents=parents),
                 }
             )
     return out
