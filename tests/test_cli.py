@@ -184,15 +184,23 @@ def test_progress_is_plain_lines_when_not_a_terminal() -> None:
 
 def test_progress_is_a_bar_on_a_terminal() -> None:
     master, slave = pty.openpty()
+    chunks: list[bytes] = []
     try:
-        with open(slave, "w", encoding="utf-8", closefd=False) as terminal:
+        with open(slave, "w", encoding="utf-8") as terminal:  # closes the terminal side when done
             progress = ProgressPrinter(terminal)
             assert progress.tty
             progress(1, 3)
             progress(3, 3)
-        shown = os.read(master, 65536).decode("utf-8")
+        while True:  # everything written is buffered in the pty: read it to the end
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal side is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
     finally:
         os.close(master)
-        os.close(slave)
+    shown = b"".join(chunks).decode("utf-8")
     assert "\r" in shown and "█" in shown and "doc/s" in shown and "reste" in shown
     assert "3/3" in shown
