@@ -239,8 +239,12 @@ def run_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
     else:
         log(f"[{docs}] serving not measured: {reason}")
 
-    log(f"[{docs}] incremental: edit then withdraw one testimonial…")
-    inc = incremental(index_dir, items, labels)
+    inc: dict[str, float | None] = {"update_visible_s": None, "withdraw_visible_s": None}
+    if args.no_incremental:
+        log(f"[{docs}] incremental not measured (--no-incremental)")
+    else:
+        log(f"[{docs}] incremental: edit then withdraw one testimonial…")
+        inc.update(incremental(index_dir, items, labels))
 
     result: dict[str, Any] = {
         "docs": docs,
@@ -339,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20, help="concurrent connections (default 20)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (default 2)")
     parser.add_argument("--no-serve", action="store_true", help="skip the serving measurements")
+    parser.add_argument("--no-incremental", action="store_true",
+                        help="skip the edit and withdrawal timings (each rewrites the whole index)")
     parser.add_argument("--keep", action="store_true", help="keep var/bench/<docs> (index and FTS5 file)")
     parser.add_argument("--rome", type=Path, default=default_rome_dir(),
                         help="ROME CSV export for professions (default $BLOOMR_ROME; else corpus/taxonomy)")
