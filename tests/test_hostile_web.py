@@ -94,6 +94,8 @@ def assert_sane(reply: Reply) -> None:
     """Never a 5xx, never a traceback; a French message with a remedy on a 4xx."""
     assert 200 <= reply.status < 500, (reply.status, reply.text[:300])
     assert not TRACEBACK.search(reply.text), reply.text[:500]
+    assert "content-security-policy" in reply.headers, reply.headers  # error pages too
+    assert reply.headers.get("x-content-type-options") == "nosniff"
     if reply.status >= 400:
         if reply.headers.get("content-type", "").startswith("application/json"):
             error = reply.json()["error"]
@@ -430,6 +432,8 @@ def test_sanity_helpers_catch_5xx() -> None:
     """The checker itself fails on what it must catch (every test can fail)."""
     with pytest.raises(AssertionError):
         assert_sane(Reply(500, {}, b"oops"))
+    with pytest.raises(AssertionError):
+        assert_sane(Reply(404, {"content-type": "text/html"}, '<html lang="fr">Page introuvable</html>'.encode()))
     with pytest.raises(AssertionError):
         assert_sane(Reply(200, {}, b'Traceback (most recent call last):\n  File "/x.py", line 1'))
     with pytest.raises(AssertionError):
