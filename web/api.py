@@ -36,6 +36,7 @@ def search_api(request: Request) -> Response:
         page=params.page,
         page_size=params.page_size,
         seed=params.seed,
+        budget_ms=request.app.state.settings.search_budget_ms,
     )
     body = found.to_dict()
     if params.seed is not None:

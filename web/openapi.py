@@ -122,6 +122,7 @@ def openapi_document() -> dict[str, Any]:
                 "suggestion": NULLABLE_STRING,
                 "suggestion_total": {"type": "integer", "nullable": True},
                 "relaxed": {"type": "boolean"},
+                "partial": {"type": "boolean", "description": "Le budget de temps a été atteint : meilleurs résultats trouvés."},
                 "without_filter": {
                     "type": "array",
                     "items": _object({"facet": STRING, "value": STRING, "label": STRING, "total": INTEGER}),

@@ -200,6 +200,7 @@ def results_page(results: SearchResults, params: SearchParams, generation: "Gene
         "count_text": count_text(results),
         "total": results.total,
         "relaxed": results.relaxed,
+        "partial": results.partial,
         "first_rank": (min(results.page, results.pages) - 1) * results.page_size + 1,
         "hits": [hit_view(hit) for hit in results.hits],
         "facets": facet_groups(results, params),

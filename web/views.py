@@ -76,6 +76,7 @@ def results(request: Request) -> Response:
         page=params.page,
         page_size=params.page_size,
         seed=params.seed,
+        budget_ms=request.app.state.settings.search_budget_ms,
     )
     page = results_page(found, params, generation)
     return render(request, "results.html", {"page": page, "params": params})
