@@ -211,7 +211,7 @@ def test_bloomr_index_refuses_and_keeps_serving(tmp_path: Path, serving: Path, n
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["python tag", "alias bomb", "symlink to /etc/passwd", "unclosed front matter"])
+@pytest.mark.parametrize("name", list(CASES))
 def test_bloomr_check_refuses_with_path_and_line(tmp_path: Path, name: str) -> None:
     corpus = _corpus(tmp_path)
     path, line = CASES[name](corpus / "testimonials")
