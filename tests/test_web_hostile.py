@@ -244,3 +244,16 @@ def test_any_text_gives_results_or_a_clear_error(client: TestClient, q: str, pag
         for hit in body["hits"]:
             bare = hit["snippet"].replace("<mark>", "").replace("</mark>", "")
             assert "<" not in bare and ">" not in bare
+
+
+def test_debug_setting_shows_the_traceback_to_developers_only(index_dir: Path) -> None:
+    def boom(request: Request) -> None:
+        raise RuntimeError("detail for developers")
+
+    for debug, shown in ((True, True), (False, False)):
+        app = create_app(Settings(index=index_dir, debug=debug))
+        app.router.routes.append(Route("/test-boom", boom))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            response = client.get("/test-boom", headers={"accept": "text/html"})
+        assert response.status_code == 500
+        assert ("detail for developers" in response.text) is shown

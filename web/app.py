@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     hosts = list(settings.allowed_hosts) or ["127.0.0.1", "localhost"]
     middleware = [
-        Middleware(GuardMiddleware, render_crash=errors.crash),
+        Middleware(GuardMiddleware, render_crash=errors.crash, debug=settings.debug),
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False),
     ]
     app = Starlette(

@@ -51,9 +51,10 @@ MAX_BODY = 16 * 1024
 """Largest request body accepted; nothing on the site takes one."""
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, *, render_crash: Callable[[Request, int], Response]) -> None:
+    def __init__(self, app: ASGIApp, *, render_crash: Callable[[Request, int], Response], debug: bool = False) -> None:
         self.app = app
         self.render_crash = render_crash
+        self.debug = debug  # BLOOMR_DEBUG: let Starlette show its traceback page (never in production)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,6 +88,6 @@ class GuardMiddleware:
             await self.app(scope, receive, send_with_headers)
         except Exception:
             logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if started:  # too late for an error page: the client sees a cut response
+            if started or self.debug:  # too late for an error page, or a developer asked for the traceback
                 raise
             await self.render_crash(request, 500)(scope, receive, send_with_headers)
