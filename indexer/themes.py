@@ -30,7 +30,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("bulletin", 1.5), ("Parcoursup", 2), ("apprendre", 0.5), ("formation", 0.5), ("orientation", 1),
     ),
     "alternance": (
-        ("alternance", 2), ("apprentissage", 2), ("apprenti", 2), ("stage", 2), ("stagiaire", 2), ("CFA", 2),
+        ("alternance", 2), ("apprentissage", 2), ("apprenti", 2), ("stage", 1.5), ("stagiaire", 1.5), ("CFA", 2),
         ("contrat de professionnalisation", 2), ("immersion", 1.5), ("job d’été", 1.5), ("petit boulot", 1),
         ("terrain", 0.5), ("maître d’apprentissage", 2), ("intérim", 1),
     ),
@@ -63,6 +63,10 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("fonder", 1.5), ("indépendant", 1.5), ("freelance", 2), ("à son compte", 2), ("à votre compte", 2),
         ("à ton compte", 2), ("auto-entrepreneur", 2), ("micro-entreprise", 2), ("financement", 1),
         ("banque", 0.5), ("trésorerie", 1.5), ("business plan", 2), ("clientèle", 1), ("prix", 0.5), ("lancer", 1),
+        ("s’installer", 1.5), ("vous installer", 1.5), ("affaire", 1.5), ("boîte", 1), ("ouvrir", 1), ("boutique", 1),
+        ("devis", 1.5), ("prévisionnel", 2), ("plan financier", 2), ("plan chiffré", 2), ("banquier", 1.5),
+        ("emprunter", 1.5), ("prêt d’honneur", 2), ("chambre de métiers", 2), ("chef d’entreprise", 2),
+        ("gestion", 1), ("impayés", 1.5), ("comptabilité", 1), ("associé", 1.5), ("monter", 1), ("projet", 0.5),
     ),
     "international": (
         ("étranger", 2), ("langue", 1.5), ("anglais", 2), ("espagnol", 2), ("allemand", 1.5), ("voyage", 1),
@@ -87,6 +91,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         ("bénévolat", 2), ("bénévole", 2), ("sens", 1), ("solidarité", 2), ("environnement", 1.5),
         ("planète", 2), ("service public", 2), ("mission", 1), ("collectif", 1), ("citoyen", 1.5),
         ("cause", 1), ("transmettre", 1), ("autres", 0.5),
+        ("engage", 1.5), ("asso", 1.5), ("sert à quelque chose", 2), ("pour les autres", 2), ("rendre service", 1.5),
+        ("tout le monde", 1), ("accessible", 1), ("patrimoine", 1), ("public", 1), ("humain", 1), ("besoin de vous", 2),
     ),
 }
 
