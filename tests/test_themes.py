@@ -76,8 +76,8 @@ def test_at_most_three_themes_best_first() -> None:
 
 
 def test_explain_says_why_with_scores_threshold_and_cues() -> None:
-    lines = explain("Faites des stages, gardez confiance, et soignez votre réseau.")
-    assert lines[0] == "alternance : score 2 (seuil 2) — retenu ; indices : « stage »"
+    lines = explain("Faites des stages en alternance, gardez confiance, et soignez votre réseau.")
+    assert lines[0] == "alternance : score 3.5 (seuil 2) — retenu ; indices : « alternance », « stage »"
     assert "confiance : score 2 (seuil 2) — retenu ; indices : « confiance »" in lines
     assert "reseau : score 2 (seuil 2) — retenu ; indices : « réseau »" in lines
     weak = explain("Mon corps a tenu.")
