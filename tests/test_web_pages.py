@@ -75,7 +75,7 @@ def test_home_shows_every_discovery_path(client: TestClient) -> None:
     # the 14 sectors of the taxonomy, with counts, each a fresh search
     assert len(page.hrefs("/recherche?sector=")) == 14
     assert '<span class="tile-label">Santé</span> <span class="count">3\u00a0témoignages</span>' in response.text
-    assert '<span class="tile-label">Transport et Logistique</span> <span class="count">0\u00a0témoignage</span>' in response.text
+    assert '<span class="tile-label">Transport et Logistique</span> <span class="count">pas encore de témoignage</span>' in response.text
     assert "/recherche?theme=etudes" in page.hrefs()
     assert "/recherche?region=FR-BRE" in page.hrefs()
     assert "/recherche?country=SN" in page.hrefs()

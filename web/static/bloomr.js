@@ -128,7 +128,13 @@
 
   if (form) {
     var panel = form.querySelector("[data-facets-panel]");
-    if (panel && window.matchMedia("(max-width: 59.99rem)").matches) { panel.open = false; }
+    var wide = window.matchMedia("(min-width: 60rem)");
+    if (panel && !wide.matches) { panel.open = false; }
+    form.addEventListener("click", function (event) {
+      // on wide screens the facets are a sidebar that stays open
+      var summary = event.target.closest("[data-facets-panel] > summary");
+      if (summary && wide.matches) { event.preventDefault(); }
+    });
     enhanceRegion(form);
 
     var q = document.getElementById("q");
