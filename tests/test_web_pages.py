@@ -242,3 +242,18 @@ def test_removing_a_sector_chip_removes_its_professions(client: TestClient) -> N
     page = get_page(client, "/recherche?sector=J&sector=M&profession=J1506")
     chips = [href for href, attrs in page.links if attrs.get("class") == "chip"]
     assert chips == ["/recherche?sector=M", "/recherche?sector=J&profession=J1506", "/recherche?sector=J&sector=M"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/a-propos", "/nulle-part", "/recherche?page=abc", "/recherche?sort=x", "/recherche?q=" + "a" * 201,
+     "/temoignages/xavier-developpeur-retire", "/recherche?q=zzzzqqqq&region=FR-BRE"],
+)
+def test_french_typography_of_our_own_text(client: TestClient, url: str) -> None:
+    """Our words (not the volunteers'): ’ not ', no plain space before : ; ? ! and none inside « »."""
+    page = Page(client.get(url).text)
+    text = "".join(page.texts["contenu"])
+    assert len(text) > 80
+    assert not re.search(r" [:;?!]", text), re.findall(r".{20} [:;?!]", text)
+    assert "« " not in text and " »" not in text
+    assert "'" not in text
