@@ -8,6 +8,8 @@ Two corpora are used: ``tests/data/good`` (generation "B") and a copy without on
 from __future__ import annotations
 
 import fcntl
+import functools
+import gc
 import logging
 import os
 import shutil
@@ -76,9 +78,18 @@ WHOOSH_LEAKS = [
 
 
 def whoosh_leaks(test):  # type: ignore[no-untyped-def]
+    """Apply the ignores, and collect the leaked files before the test ends (not in a later test)."""
+
+    @functools.wraps(test)
+    def collected(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return test(*args, **kwargs)
+        finally:
+            gc.collect()
+
     for mark in WHOOSH_LEAKS:
-        test = mark(test)
-    return test
+        collected = mark(collected)
+    return collected
 
 
 # --- disk full ---------------------------------------------------------------------------------
