@@ -1,14 +1,16 @@
 """``make fuzz``: coverage-guided fuzzing (atheris/libFuzzer) of query parsing, search and the corpus loader.
 
-Two targets, each in its own process (libFuzzer exits when done)::
+Three targets, each in its own process (libFuzzer exits when done)::
 
-    python -m bench.fuzz                          # both targets, 10 minutes in all
-    python -m bench.fuzz --seconds 120            # both, 2 minutes in all
+    python -m bench.fuzz                          # every target, 10 minutes in all
+    python -m bench.fuzz --seconds 180            # all three, 3 minutes in all
     python -m bench.fuzz --target query --seconds 60
 
 - ``query``: any text (surrogates included) through ``web.params.parse_query``, ``search.parse.parse_query``
   and ``search.query.search`` on a small index of ``tests/data/good``. Allowed: results, ``BadQuery``,
   ``BadParameter``. Checked: snippets hold only ``<mark>`` markup, hit counts are bounded.
+- ``params``: any bytes as the query string of ``/recherche`` through ``web.params.parse_search``.
+  Allowed: ``SearchParams``, ``BadQuery``, ``BadParameter``. Checked: every bound of web/params.py holds.
 - ``corpus``: any bytes as a testimonial file (``.md`` or ``.jsonl``) next to the good corpus, through
   ``load_corpus``. Allowed: a report. Checked: every problem names the file and a line >= 1.
 
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "data" / "good"
 BAD = ROOT / "tests" / "data" / "bad"
 OUT = ROOT / "var" / "fuzz"
-TARGETS = ("query", "corpus")
+TARGETS = ("query", "params", "corpus")
 
 
 def _seed_queries(folder: Path) -> None:
@@ -106,6 +108,38 @@ def run_query(seconds: int, extra: list[str]) -> None:
     _fuzz(one_input, "query", seconds, [str(seeds)] + extra)
 
 
+def run_params(seconds: int, extra: list[str]) -> None:
+    import atheris
+
+    with atheris.instrument_imports(include=["web", "search", "starlette.datastructures"]):
+        from starlette.datastructures import QueryParams
+
+        from search.errors import BadParameter, BadQuery
+        from web import params as p
+
+    def one_input(data: bytes) -> None:
+        query_string = data.decode("latin-1")
+        try:
+            parsed = p.parse_search(QueryParams(query_string), query_string=query_string)
+        except (BadQuery, BadParameter) as exc:
+            assert exc.message and exc.remedy
+            return
+        assert len(parsed.q) <= p.MAX_QUERY_CHARS
+        assert 1 <= parsed.page <= p.MAX_PAGE and 1 <= parsed.page_size <= p.MAX_PAGE_SIZE
+        assert parsed.sort in (None, *p.SORTS)
+        for facet, values in parsed.filters.items():
+            assert facet in p.FACETS and 0 < len(values) <= p.MAX_VALUES_PER_FACET
+            assert all(0 < len(v) <= p.MAX_VALUE_CHARS for v in values)
+            assert all("\x00" not in v and "\u202e" not in v for v in values)
+
+    seeds = OUT / "params" / "seeds"
+    seeds.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate([b"q=infirmiere&region=FR-BRE&page=2", b"sector=A&sector=B&sort=recent&seed=4", b"q=%FF%00&page=1e3",
+                              b"page_size=50&theme=reseau&q=%E2%80%AEabc", b"&&=&q=&q=x"]):
+        (seeds / f"seed-{i:02d}").write_bytes(text)
+    _fuzz(one_input, "params", seconds, [str(seeds)] + extra)
+
+
 def run_corpus(seconds: int, extra: list[str]) -> None:
     import atheris
 
@@ -168,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if args.target == "query":
         run_query(args.seconds, extra)
+        return 0
+    if args.target == "params":
+        run_params(args.seconds, extra)
         return 0
     if args.target == "corpus":
         run_corpus(args.seconds, extra)
