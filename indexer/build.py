@@ -120,16 +120,26 @@ def _verify(path: Path, expected: int) -> None:
         with ix.searcher() as searcher:
             count = searcher.doc_count()
             ids = [fields.get("id") for fields in searcher.reader().all_stored_fields()]
+        known = {gens.META, VOCABULARY_FILE, f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
+        segments = tuple(f"{segment.segment_id()}." for segment in ix._segments())
     except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises
         storage.close_leaked()
         raise IndexDamaged(
-            f"La nouvelle génération {path.name} ne s’ouvre pas ({type(exc).__name__} : {exc}).",
-            remedy="La génération en service est conservée ; relancez bloomr index.",
+            f"La nouvelle génération {path.name} ne s’ouvre pas ({type(exc).__name__} : {exc}).",
+            remedy="La génération en service est conservée ; relancez bloomr index.",
         ) from exc
+    # Whoosh stores pickles: a file that neither Whoosh's table of contents nor we name has no
+    # business in a generation, so it is never switched in.
+    foreign = sorted(p.name for p in path.iterdir() if p.name not in known and not p.name.startswith(segments))
+    if foreign:
+        raise IndexDamaged(
+            f"La nouvelle génération {path.name} contient des fichiers inconnus\u00a0: {', '.join(foreign[:5])}.",
+            remedy="La génération en service est conservée\u202f; relancez bloomr index.",
+        )
     if count != expected or len(ids) != expected:
         raise IndexDamaged(
             f"La nouvelle génération {path.name} contient {count} témoignages au lieu de {expected}.",
-            remedy="La génération en service est conservée ; relancez bloomr index.",
+            remedy="La génération en service est conservée ; relancez bloomr index.",
         )
 
 
@@ -210,8 +220,8 @@ def build_index(
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildFailed(
-            f"La construction a échoué : {exc.strerror or exc}.",
-            remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
+            f"La construction a échoué : {exc.strerror or exc}.",
+            remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
         ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -330,15 +340,15 @@ def update_index(
         if count != len(published):
             raise IndexDamaged(
                 f"La mise à jour donnerait {count} témoignages au lieu de {len(published)}.",
-                remedy="Relancez une construction complète : bloomr index",
+                remedy="Relancez une construction complète : bloomr index",
             )
         gens.write_meta(tmp, _meta(name, list(published.values()), labels, withdrawn))
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildFailed(
-            f"La mise à jour a échoué : {exc.strerror or exc}.",
-            remedy="Vérifiez l’espace disque ; la génération en service est conservée.",
+            f"La mise à jour a échoué : {exc.strerror or exc}.",
+            remedy="Vérifiez l’espace disque ; la génération en service est conservée.",
         ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

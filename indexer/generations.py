@@ -169,7 +169,7 @@ class BuildLock:
             holder = self.holder()
             who = f"processus {holder.pid} (machine {holder.host}), démarré le {holder.started}" if holder else "un autre processus"
             raise BuildLocked(
-                f"Une construction de l’index est déjà en cours : {who}.",
+                f"Une construction de l’index est déjà en cours : {who}.",
                 remedy="Attendez qu’elle se termine, puis relancez la commande.",
             ) from None
         record = {
@@ -184,8 +184,8 @@ class BuildLock:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
             raise BuildFailed(
-                f"Le verrou de construction {self.path} ne peut pas être écrit : {exc.strerror or exc}.",
-                remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
+                f"Le verrou de construction {self.path} ne peut pas être écrit : {exc.strerror or exc}.",
+                remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
             ) from exc
         self._fd = fd
         return self

@@ -32,9 +32,9 @@ def validate(corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Pa
     report = load_corpus(corpus_dir, taxonomy_dir=taxonomy_dir, rome_dir=rome_dir)
     if not report.ok:
         raise CorpusError(
-            f"Le corpus contient {len(report.errors)} erreur(s) ; rien n’a été construit.",
+            f"Le corpus contient {len(report.errors)} erreur(s) ; rien n’a été construit.",
             problems=[str(p) for p in report.errors],
-            remedy="Corrigez-les (bloomr check les liste toutes) ; l’index en service est inchangé.",
+            remedy="Corrigez-les (bloomr check les liste toutes) ; l’index en service est inchangé.",
         )
     return report
 
@@ -147,7 +147,7 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
         already = doc_id in ledger_ids(index_dir)
         if not known and not already:
             raise NotFound(
-                f"Aucun témoignage « {doc_id} » dans l’index.",
+                f"Aucun témoignage « {doc_id} » dans l’index.",
                 remedy="Vérifiez l’identifiant (nom du fichier sans .md) avec bloomr search.",
             )
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -35,7 +35,7 @@ def normalize_filters(filters: Mapping[str, Iterable[str]] | None) -> Filters:
     for facet, values in (filters or {}).items():
         if facet not in FACETS:
             raise BadParameter(
-                f"Filtre inconnu : « {facet[:40]} ».",
+                f"Filtre inconnu : « {facet[:40]} ».",
                 remedy="Filtres possibles : " + ", ".join(FACETS) + ".",
             )
         kept: dict[str, None] = {}
@@ -45,13 +45,13 @@ def normalize_filters(filters: Mapping[str, Iterable[str]] | None) -> Filters:
                 continue
             if len(value) > MAX_VALUE_LENGTH:
                 raise BadParameter(
-                    f"Valeur de filtre trop longue pour « {facet} ».",
+                    f"Valeur de filtre trop longue pour « {facet} ».",
                     remedy="Choisissez une valeur dans la liste des filtres.",
                 )
             kept.setdefault(value, None)
         if len(kept) > MAX_VALUES_PER_FACET:
             raise BadParameter(
-                f"Trop de valeurs pour le filtre « {facet} » ({len(kept)}).",
+                f"Trop de valeurs pour le filtre « {facet} » ({len(kept)}).",
                 remedy=f"Cochez au plus {MAX_VALUES_PER_FACET} valeurs par filtre.",
             )
         if kept:

@@ -328,7 +328,7 @@ class IndexHandle:
         except (OSError, IndexDamaged):
             raise exc from None
         logger.warning(
-            "génération en service %s endommagée (%s) ; la précédente %s est servie à sa place — %s",
+            "génération en service %s endommagée (%s) ; la précédente %s est servie à sa place — %s",
             name, exc.message, previous, exc.remedy,
         )
         self.damaged = name

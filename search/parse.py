@@ -69,13 +69,13 @@ def parse_query(text: str) -> ParsedQuery:
     if len(raw) > 4 * MAX_CHARS:
         raise BadQuery(
             f"Votre recherche est trop longue ({len(raw)} caractères).",
-            remedy=f"Raccourcissez-la à {MAX_CHARS} caractères au plus : quelques mots suffisent.",
+            remedy=f"Raccourcissez-la à {MAX_CHARS} caractères au plus : quelques mots suffisent.",
         )
     cleaned = clean(raw).translate(_QUOTES)
     if len(cleaned) > MAX_CHARS:
         raise BadQuery(
             f"Votre recherche est trop longue ({len(cleaned)} caractères).",
-            remedy=f"Raccourcissez-la à {MAX_CHARS} caractères au plus : quelques mots suffisent.",
+            remedy=f"Raccourcissez-la à {MAX_CHARS} caractères au plus : quelques mots suffisent.",
         )
     words: list[str] = []
     phrases: list[tuple[str, ...]] = []

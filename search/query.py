@@ -157,9 +157,11 @@ def compile_query(generation: "Generation", parsed: ParsedQuery, *, prefix: bool
     vocab = vocabulary(generation)
     for i, word in enumerate(content):
         last = i == len(content) - 1
-        complete = last and (prefix or (not parsed.last_word_complete and len(fold(word)) >= 3))
+        # The last word widens to its completions while typing (prefix=True), or when it is
+        # no known word nor a typo of one: « boulang » is being typed, « son » is a word.
+        complete = last and prefix
         if last and not complete and not _any_known(generation, word) and not vocab.corrections(fold(word)):
-            complete = len(fold(word)) >= 3  # an unknown last word is probably being typed
+            complete = len(fold(word)) >= 3
         plan.required.extend(_word_units(generation, word, complete=complete, plan=plan))
     for phrase in parsed.phrases:
         unit = _phrase_unit(phrase, plan)
@@ -227,16 +229,16 @@ def _match(
 def _check_paging(page: int, page_size: int, sort: str) -> None:
     if not isinstance(page, int) or page < 1 or page > MAX_PAGE:
         raise BadParameter(
-            f"Numéro de page invalide : {page!r}.",
+            f"Numéro de page invalide : {page!r}.",
             remedy=f"Indiquez un nombre entier entre 1 et {MAX_PAGE}.",
         )
     if not isinstance(page_size, int) or page_size < 1 or page_size > MAX_PAGE_SIZE:
         raise BadParameter(
-            f"Nombre de résultats par page invalide : {page_size!r}.",
+            f"Nombre de résultats par page invalide : {page_size!r}.",
             remedy=f"Indiquez un nombre entier entre 1 et {MAX_PAGE_SIZE}.",
         )
     if sort not in SORTS:
-        raise BadParameter(f"Tri inconnu : « {sort[:30]} ».", remedy="Tris possibles : pertinence (relevance), récents (recent), hasard (random).")
+        raise BadParameter(f"Tri inconnu : « {sort[:30]} ».", remedy="Tris possibles : pertinence (relevance), récents (recent), hasard (random).")
 
 
 def _ranked(

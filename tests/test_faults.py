@@ -210,10 +210,6 @@ def test_damaged_new_generation_is_not_switched(tmp_path: Path, corpus_a: Path, 
     assert leftovers(index) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8: indexer/build.py _verify does not yet refuse a file no build writes (owner: indexer)",
-)
 def test_foreign_file_in_new_generation_is_not_switched(tmp_path: Path, corpus_a: Path) -> None:
     """A file that no build writes (a pickle dropped by someone) must keep the generation out."""
     index = tmp_path / "index"
