@@ -258,6 +258,7 @@ def run_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
         **{f"facets_{k}_ms": v for k, v in full.items()},
         **inc,
         "serve_rss_mb": served.get("serve_rss_mb"),
+        "serve_rss_after_load_mb": served.get("serve_rss_after_load_mb"),
         "page_p50_ms": served.get("page_p50_ms"),
         "page_p95_ms": served.get("page_p95_ms"),
         "page_p99_ms": served.get("page_p99_ms"),
@@ -303,12 +304,19 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("edit visible (s)", "update_visible_s", None),
     ("withdrawal gone (s)", "withdraw_visible_s", None),
     ("server RSS (MB)", "serve_rss_mb", None),
+    ("server RSS after load (MB)", "serve_rss_after_load_mb", None),
     ("page p50 (ms)", "page_p50_ms", None),
     ("page p95 (ms)", "page_p95_ms", None),
     ("page p99 (ms)", "page_p99_ms", None),
     ("pages/s", "page_rps", None),
     ("errors", "errors", None),
 )
+
+
+def value(result: Mapping[str, Any], key: str) -> Any:
+    """A figure of one result, looked up in its serving block too (older result files)."""
+    found = result.get(key)
+    return found if found is not None else result.get("serving", {}).get(key)
 
 
 def table(results: Sequence[Mapping[str, Any]]) -> str:
@@ -321,7 +329,7 @@ def table(results: Sequence[Mapping[str, Any]]) -> str:
     for title, key, fts_key in ROWS:
         row = [title]
         for r in results:
-            mine = r.get(key)
+            mine = value(r, key)
             if fts_key is None:
                 row.append(cell(mine))
             else:
