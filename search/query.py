@@ -26,11 +26,11 @@ from whoosh import query as wq
 from search.analysis import analyze, fold, is_stop_word
 from search.errors import BadParameter
 from search.facets import Filters, combine, count, facets, filter_masks, normalize_filters
-from search.highlight import SNIPPET_CHARS, best_section, snippet_html
+from search.highlight import SECTION_ORDER, SNIPPET_CHARS, snippet_html
 from search.parse import ParsedQuery, parse_query
 from search.results import FilterRemoval, Hit, SearchResults
 from search.schema import SECTION_FIELDS, TEXT_FIELDS
-from search.scoring import add_scores, term_mask, top
+from search.scoring import add_scores, field_matches, term_mask, top
 from search.vocabulary import vocabulary
 
 if TYPE_CHECKING:
@@ -278,11 +278,24 @@ def _date(value: int) -> date:
         return date(1970, 1, 1)
 
 
+def _best_section(generation: "Generation", docnum: int, sections: Mapping[str, str], tokens: set[str]) -> str:
+    """The section holding the most distinct query tokens, then the most occurrences, advice first
+    on ties; decided from the postings, so only the chosen section is analysed for its snippet."""
+    found = field_matches(generation, docnum, SECTION_ORDER, tokens) if tokens else {}
+    ranked = sorted(
+        ((distinct, weight, -rank, key) for rank, (key, (distinct, weight)) in enumerate(found.items()) if distinct),
+        reverse=True,
+    )
+    if ranked:
+        return ranked[0][3]
+    return next((key for key in ("metier", "conseils", "parcours", "passion") if sections.get(key)), "metier")
+
+
 def make_hit(generation: "Generation", docnum: int, score: float, tokens: set[str]) -> Hit:
     """A Hit from a document number, its snippet taken from the section that matched best."""
     stored: Mapping[str, Any] = generation.stored(docnum)
     sections = {key: str(stored.get(key) or "") for key in SECTION_FIELDS}
-    section, _ = best_section(sections, tokens)
+    section = _best_section(generation, docnum, sections, tokens)
     text = sections.get(section, "")
     themes = tuple(t for t in str(stored.get("themes") or "").split(",") if t)
     return Hit(

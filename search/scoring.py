@@ -181,3 +181,23 @@ def top(scores: FloatArray, allowed: "BoolArray", start: int, stop: int, ids: li
         candidates, values = candidates[keep], values[keep]
     order = sorted(range(len(candidates)), key=lambda i: (-float(values[i]), ids[int(candidates[i])]))
     return [(int(candidates[i]), float(values[i])) for i in order[start:stop]]
+
+
+def field_matches(
+    generation: "Generation", docnum: int, fields: Iterable[str], tokens: Iterable[str]
+) -> dict[str, tuple[int, float]]:
+    """Per field, how many distinct ``tokens`` a document contains and their summed weight,
+    read from the cached postings (sorted document numbers): no text is analysed."""
+    cache = postings_cache(generation)
+    wanted = list(tokens)
+    out: dict[str, tuple[int, float]] = {}
+    for field in fields:
+        distinct, weight = 0, 0.0
+        for token in wanted:
+            postings = cache.postings(field, token)
+            i = int(np.searchsorted(postings.docnums, docnum))
+            if i < len(postings.docnums) and int(postings.docnums[i]) == docnum:
+                distinct += 1
+                weight += float(postings.weights[i])
+        out[field] = (distinct, weight)
+    return out
