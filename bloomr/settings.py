@@ -44,6 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address `bloomr serve` listens on.", str),
     Setting("port", "8000", "Port `bloomr serve` listens on.", int),
     Setting("workers", "1", "Number of uvicorn worker processes.", int),
+    Setting("threads", "4", "Threads per worker running searches; each busy thread holds a Whoosh searcher.", int),
     Setting("allowed_hosts", "127.0.0.1,localhost,testserver", "Comma-separated Host header values accepted (TrustedHostMiddleware); `*` accepts all.", _hosts),
     Setting("page_size", "10", "Results per page on the website.", int),
     Setting("search_budget_ms", "800", "Time budget of one search; past it the best results so far are returned.", int),
@@ -59,6 +60,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    threads: int = 4
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "testserver")
     page_size: int = 10
     search_budget_ms: int = 800

@@ -39,6 +39,8 @@ PREVIOUS = "previous"
 META = "bloomr.json"
 
 T = TypeVar("T")
+MAX_IDLE_SEARCHERS = 4
+"""Searchers kept open per generation between requests."""
 logger = logging.getLogger("bloomr.index")
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int32]
@@ -171,7 +173,9 @@ class Generation:
         self._base_live = self.live
         self._base_withdrawn = self.withdrawn
         self._hidden: frozenset[str] = frozenset()
-        self._local = threading.local()
+        self._idle: list[Searcher] = []
+        self._pool_lock = threading.Lock()
+        self._retired = False
         self._cache: dict[str, Any] = {}
         self._cache_lock = threading.Lock()
 
@@ -243,12 +247,33 @@ class Generation:
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
-        """A searcher for this thread, reused across requests of the same generation."""
-        searcher: Searcher | None = getattr(self._local, "searcher", None)
+        """A searcher from this generation's small pool, for one thread at a time.
+
+        Whoosh searchers are not thread-safe, and each holds tens of megabytes of caches at
+        100k documents: a pool reuses a few across threads instead of one per thread.
+        """
+        with self._pool_lock:
+            searcher = self._idle.pop() if self._idle else None
         if searcher is None:
             searcher = self.ix.searcher()
-            self._local.searcher = searcher
-        yield searcher
+        try:
+            yield searcher
+        finally:
+            with self._pool_lock:
+                keep = not self._retired and len(self._idle) < MAX_IDLE_SEARCHERS
+                if keep:
+                    self._idle.append(searcher)
+            if not keep:
+                searcher.close()
+
+    def close(self) -> None:
+        """Retire this generation: close its idle searchers now, in-flight ones when returned,
+        so a replaced (possibly deleted) generation's files are not held open."""
+        with self._pool_lock:
+            self._retired = True
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            searcher.close()
 
     def stored(self, docnum: int) -> Mapping[str, Any]:
         with self.searcher() as searcher:
@@ -315,6 +340,8 @@ class IndexHandle:
                 opened = self._fallback(name, exc)
             else:
                 self.damaged = None
+            if generation is not None and generation is not opened:
+                generation.close()
             self._generation = opened
             return opened
 

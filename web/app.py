@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
+import anyio.to_thread
 import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -86,6 +87,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Searches run in the thread pool; a few threads keep the CPU busy on 2 cores, while
+        # each extra concurrent search costs a Whoosh searcher's caches (tens of MB at 100k).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.index = IndexHandle(settings.index)
         yield
 
