@@ -16,10 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import generations as gens
@@ -32,6 +34,8 @@ Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while documents are written."""
 
 INDEX_NAME = "MAIN"
+SEGMENT_DOCS = 10_000
+"""Documents per segment of a full build."""
 
 
 @dataclass(frozen=True)
@@ -201,19 +205,25 @@ def build_index(
     try:
         tmp.mkdir()
         ix = whoosh_index.create_in(str(tmp), bloomr_schema(), indexname=INDEX_NAME)
-        writer = _writer(ix, procs=procs, limitmb=limitmb)
         words: Counter[str] = Counter()
-        try:
-            total = len(published)
-            for done, t in enumerate(published, start=1):
-                writer.add_document(**document(t))
-                words.update(_words(t))
-                if progress is not None:
-                    progress(done, total)
-            writer.commit(optimize=True)
-        except BaseException:
-            writer.cancel()
-            raise
+        total = len(published)
+        done = 0
+        # Segments of at most SEGMENT_DOCS documents: a withdrawal then rewrites one segment,
+        # not the whole index, and a segment's postings stay a manageable size.
+        for start in range(0, max(total, 1), SEGMENT_DOCS):
+            chunk = published[start : start + SEGMENT_DOCS]
+            writer = _writer(ix, procs=procs, limitmb=limitmb)
+            try:
+                for t in chunk:
+                    writer.add_document(**document(t))
+                    words.update(_words(t))
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+                writer.commit(merge=False)
+            except BaseException:
+                writer.cancel()
+                raise
         write_counts(tmp, words)
         gens.write_meta(tmp, _meta(name, published, labels, withdrawn))
         previous, pruned = _publish(index_dir, tmp, name, len(published))
@@ -260,12 +270,30 @@ def _link_copy(source: Path, target: Path) -> None:
         shutil.copytree(source, target, symlinks=False)
 
 
+def _rewrite_deleted(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy that rewrites exactly the segments holding deleted documents.
+
+    Whoosh keeps a deleted document's text in its segment until the segment is rewritten;
+    copying the live documents of those segments into the new one (and nothing else) erases
+    it at the cost of one segment, not of the whole index.
+    """
+    kept = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
+
+
 def _rewrite(
     path: Path,
     *,
     delete_ids: Iterable[str],
     add: Sequence[Testimonial],
-    optimize: bool,
+    erase: bool,
     progress: Progress | None = None,
 ) -> int:
     """Delete and add documents in the generation at ``path``, keeping its vocabulary exact;
@@ -286,7 +314,10 @@ def _rewrite(
             writer.add_document(**document(t))
             if progress is not None:
                 progress(done, len(add))
-        writer.commit(optimize=optimize)
+        if erase:
+            writer.commit(mergetype=_rewrite_deleted)
+        else:
+            writer.commit()
     except BaseException:
         writer.cancel()
         raise
@@ -329,12 +360,13 @@ def update_index(
     tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
     try:
         _link_copy(index_dir / current, tmp)
-        # Removing a document must also erase its text from the segment files: optimize then.
+        # A removed testimonial's text must leave the segment files too: rewrite its segment.
+        # An edit only needs the new text searchable; the old one goes with the next merge.
         count = _rewrite(
             tmp,
             delete_ids=[t.id for t in changed] + removed,
             add=added + changed,
-            optimize=bool(removed) or bool(changed),
+            erase=bool(removed),
             progress=progress,
         )
         if count != len(published):
@@ -372,7 +404,7 @@ def purge(index_dir: Path, doc_id: str) -> list[str]:
 
     The serving generation is replaced by a purged copy (switched atomically, the old one
     deleted); the previous generation is rewritten in place (nothing serves it). Whoosh
-    keeps a deleted document's text until its segment is rewritten, so both are optimized.
+    keeps a deleted document's text until its segment is rewritten, so that segment is rewritten.
     """
     touched: list[str] = []
     current = gens.pointer(index_dir, gens.CURRENT)
@@ -404,7 +436,7 @@ def purge(index_dir: Path, doc_id: str) -> list[str]:
 
 
 def _purge_in_place(path: Path, doc_id: str) -> int:
-    count = _rewrite(path, delete_ids=[doc_id], add=[], optimize=True)
+    count = _rewrite(path, delete_ids=[doc_id], add=[], erase=True)
     meta = gens.read_meta(path)
     withdrawn = meta.get("withdrawn")
     ids = set(withdrawn) if isinstance(withdrawn, list) else set()

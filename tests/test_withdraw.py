@@ -219,3 +219,23 @@ def test_withdraw_an_unknown_id_is_refused(good_corpus: Path, tmp_path: Path) ->
     )
     assert done.returncode == 1 and "personne-inconnue" in done.stderr and "Traceback" not in done.stderr
     assert gens.pointer(index_dir) == serving and not (index_dir / LEDGER).exists()
+
+
+def test_withdrawal_rewrites_only_the_segment_that_held_it(
+    good_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With several segments, the purge rewrites the one holding the testimonial, not all."""
+    import indexer.build
+
+    monkeypatch.setattr(indexer.build, "SEGMENT_DOCS", 3)
+    index_dir = tmp_path / "index"
+    index_corpus(good_corpus, index_dir)
+    current = index_dir / (gens.pointer(index_dir) or "")
+    segments_before = {p.name for p in current.glob("*.seg")}
+    assert len(segments_before) == 3  # 8 published testimonials, 3 per segment
+    withdraw(index_dir, ID, corpus_dir=good_corpus)
+    current = index_dir / (gens.pointer(index_dir) or "")
+    segments_after = {p.name for p in current.glob("*.seg")}
+    assert len(segments_before & segments_after) == 2  # two segments untouched, one rewritten
+    assert_erased(index_dir)
+    assert_absent(IndexHandle(index_dir).current())
