@@ -13,7 +13,6 @@ Queries are built as Whoosh query objects, never as query-parser strings.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from search.highlight import SECTION_ORDER, SNIPPET_CHARS, snippet_html
 from search.parse import ParsedQuery, parse_query
 from search.results import FilterRemoval, Hit, SearchResults
 from search.schema import SECTION_FIELDS, TEXT_FIELDS
-from search.scoring import add_scores, field_matches, term_mask, top
+from search.scoring import add_scores, field_matches, phrase_mask, term_mask, top
 from search.vocabulary import vocabulary
 
 if TYPE_CHECKING:
@@ -189,40 +188,31 @@ class Budget:
         return self.exceeded
 
 
-_CHUNK = 4096
-
-
-def _whoosh_mask(generation: "Generation", q: wq.Query, budget: Budget | None) -> "BoolArray":
-    """Documents matching a positional query; stops early (``budget.exceeded``) past the deadline."""
-    mask = np.zeros(generation.size, dtype=bool)
-    with generation.searcher() as searcher:
-        docs = searcher.docs_for_query(q)
-        while True:
-            chunk = np.fromiter(itertools.islice(docs, _CHUNK), dtype=np.int64)
-            if len(chunk):
-                mask[chunk] = True
-            if len(chunk) < _CHUNK or (budget is not None and budget.spent()):
-                break
-    return mask
-
-
-def _unit_mask(generation: "Generation", unit: Unit, budget: Budget | None) -> "BoolArray":
+def _unit_mask(generation: "Generation", unit: Unit) -> "BoolArray":
     if unit.phrase:
-        return _whoosh_mask(generation, unit.whoosh(), budget)
+        return phrase_mask(generation, TEXT_FIELDS, unit.phrase)
     return term_mask(generation, ((f, token) for f, token, _ in unit.pairs()))
 
 
 def _match(
     generation: "Generation", plan: Plan, *, relaxed: bool = False, budget: Budget | None = None
 ) -> "BoolArray":
-    """Live documents matching every required unit (any of them when ``relaxed``), none excluded."""
-    if plan.required:
-        masks = [_unit_mask(generation, unit, budget) for unit in plan.required]
+    """Live documents matching every required unit (any of them when ``relaxed``), none excluded.
+
+    Past the time budget, the units not yet matched are left out (``budget.exceeded``): the
+    results are then the best found so far, flagged partial.
+    """
+    masks: list["BoolArray"] = []
+    for unit in plan.required:
+        if masks and budget is not None and budget.spent():
+            break
+        masks.append(_unit_mask(generation, unit))
+    if masks:
         mask = np.logical_or.reduce(masks) if relaxed else np.logical_and.reduce(masks)
     else:
         mask = np.ones(generation.size, dtype=bool)
     for unit in plan.excluded:
-        mask &= ~_unit_mask(generation, unit, budget)
+        mask &= ~_unit_mask(generation, unit)
     return np.asarray(mask & generation.live)
 
 

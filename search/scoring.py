@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,9 @@ CACHE_POSTINGS = 2_000_000
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+POSITION_BITS = 24
+"""Occurrences are keyed ``docnum << 24 | position``: a field holds fewer than 16 M tokens."""
 
 _BYTE_LENGTHS = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
@@ -52,6 +55,7 @@ class PostingCache:
         self.generation = generation
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._size = 0
+        self._positions: OrderedDict[tuple[str, str], Int64Array] = OrderedDict()
         self._lengths: dict[str, FloatArray] = {}
         self._avg: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -85,6 +89,36 @@ class PostingCache:
                 weights.append(matcher.weight())
                 matcher.next()
         return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+
+    def positions(self, field: str, token: str) -> Int64Array:
+        """Every occurrence of ``token`` in ``field`` as sorted ``docnum << 24 | position`` keys."""
+        key = (field, token)
+        with self._lock:
+            found = self._positions.get(key)
+            if found is not None:
+                self._positions.move_to_end(key)
+                return found
+        read = self._read_positions(field, token)
+        with self._lock:
+            self._positions[key] = read
+            self._size += len(read)
+            while self._size > CACHE_POSTINGS and len(self._positions) > 1:
+                _, old = self._positions.popitem(last=False)
+                self._size -= len(old)
+        return read
+
+    def _read_positions(self, field: str, token: str) -> Int64Array:
+        keys: list[int] = []
+        with self.generation.searcher() as searcher:
+            reader: Any = searcher.reader()
+            if (field, token) not in reader:
+                return np.zeros(0, dtype=np.int64)
+            matcher = reader.postings(field, token)
+            while matcher.is_active():
+                base = matcher.id() << POSITION_BITS
+                keys.extend(base + p for p in matcher.value_as("positions"))
+                matcher.next()
+        return np.asarray(keys, dtype=np.int64)
 
     def lengths(self, field: str) -> FloatArray:
         with self._lock:
@@ -201,3 +235,24 @@ def field_matches(
                 weight += float(postings.weights[i])
         out[field] = (distinct, weight)
     return out
+
+
+def phrase_mask(generation: "Generation", fields: Iterable[str], tokens: Sequence[str]) -> "BoolArray":
+    """Documents where ``tokens`` occur consecutively in one of ``fields``.
+
+    Each token's occurrences are shifted back by its place in the phrase; the occurrences
+    common to all tokens are the phrase's starts. Sorted-array intersections in numpy, where
+    Whoosh decodes positions document by document in Python.
+    """
+    cache = postings_cache(generation)
+    mask = np.zeros(generation.size, dtype=bool)
+    for field in fields:
+        starts: Int64Array | None = None
+        for offset, token in enumerate(tokens):
+            shifted = cache.positions(field, token) - offset
+            starts = shifted if starts is None else np.intersect1d(starts, shifted, assume_unique=True)
+            if not len(starts):
+                break
+        if starts is not None and len(starts):
+            mask[np.unique(starts >> POSITION_BITS)] = True
+    return mask

@@ -52,3 +52,15 @@ def test_top_breaks_ties_by_id_and_pages_stay_stable() -> None:
     assert top(scores, allowed, 0, 2, ids) == [(2, 2.0), (3, 2.0)]
     assert top(scores, allowed, 2, 4, ids) == [(1, 2.0), (0, 1.0)]
     assert top(scores, allowed, 4, 6, ids) == []
+
+
+@pytest.mark.parametrize(
+    "tokens", [["prise", "de", "sang"], ["aide", "soignant"], ["de", "la"], ["sang", "de", "prise"], ["zzz", "de"]]
+)
+def test_phrase_mask_equals_whoosh_phrases(gen: Generation, tokens: list[str]) -> None:
+    from search.schema import TEXT_FIELDS
+    from search.scoring import phrase_mask
+
+    with gen.searcher() as searcher:
+        expected = sorted(searcher.docs_for_query(wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS])))
+    assert np.flatnonzero(phrase_mask(gen, TEXT_FIELDS, tokens)).tolist() == expected
