@@ -123,7 +123,8 @@ def _verify(path: Path, expected: int) -> None:
         ix = storage.open_index(INDEX_NAME)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
-            ids = [fields.get("id") for fields in searcher.reader().all_stored_fields()]
+            reader = searcher.reader()
+            ids = [doc_id for n, doc_id in enumerate(reader.column_reader("id")) if not reader.is_deleted(n)]
         known = {gens.META, VOCABULARY_FILE, f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
         segments = tuple(f"{segment.segment_id()}." for segment in ix._segments())
     except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises

@@ -22,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 from whoosh.util.numeric import byte_to_length
 
+from search.analysis import is_stop_word
+
 if TYPE_CHECKING:
     from search.index import BoolArray, Generation
 
@@ -118,6 +120,30 @@ class PostingCache:
                 base = matcher.id() << POSITION_BITS
                 keys.extend(base + p for p in matcher.value_as("positions"))
                 matcher.next()
+        return np.asarray(keys, dtype=np.int64)
+
+    def positions_in(self, field: str, token: str, docnums: IntArray) -> Int64Array:
+        """Occurrence keys of ``token`` in ``field`` for the given sorted documents only.
+
+        Not cached: used for stop words inside phrases, whose full position lists (« des »
+        occurs millions of times at 100k) would flush every other entry from the cache.
+        """
+        keys: list[int] = []
+        with self.generation.searcher() as searcher:
+            reader: Any = searcher.reader()
+            if (field, token) not in reader:
+                return np.zeros(0, dtype=np.int64)
+            matcher = reader.postings(field, token)
+            for docnum in docnums.tolist():
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    base = docnum << POSITION_BITS
+                    keys.extend(base + p for p in matcher.value_as("positions"))
         return np.asarray(keys, dtype=np.int64)
 
     def lengths(self, field: str) -> FloatArray:
@@ -240,19 +266,28 @@ def field_matches(
 def phrase_mask(generation: "Generation", fields: Iterable[str], tokens: Sequence[str]) -> "BoolArray":
     """Documents where ``tokens`` occur consecutively in one of ``fields``.
 
-    Each token's occurrences are shifted back by its place in the phrase; the occurrences
-    common to all tokens are the phrase's starts. Sorted-array intersections in numpy, where
-    Whoosh decodes positions document by document in Python.
+    Each content word's occurrences are shifted back by its place in the phrase; the
+    occurrences common to all are the candidate starts (sorted-array intersections in numpy,
+    where Whoosh decodes positions document by document in Python). Stop words inside the
+    phrase (« faire des stages ») are then checked on the candidate documents only.
     """
     cache = postings_cache(generation)
+    places = list(enumerate(tokens))
+    content = [(o, t) for o, t in places if not is_stop_word(t)] or places
+    stops = [(o, t) for o, t in places if (o, t) not in content]
     mask = np.zeros(generation.size, dtype=bool)
     for field in fields:
         starts: Int64Array | None = None
-        for offset, token in enumerate(tokens):
+        for offset, token in content:
             shifted = cache.positions(field, token) - offset
             starts = shifted if starts is None else np.intersect1d(starts, shifted, assume_unique=True)
             if not len(starts):
                 break
+        for offset, token in stops:
+            if starts is None or not len(starts):
+                break
+            docs = np.unique(starts >> POSITION_BITS).astype(np.int32)
+            starts = starts[np.isin(starts + offset, cache.positions_in(field, token, docs))]
         if starts is not None and len(starts):
             mask[np.unique(starts >> POSITION_BITS)] = True
     return mask

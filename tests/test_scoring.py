@@ -64,3 +64,13 @@ def test_phrase_mask_equals_whoosh_phrases(gen: Generation, tokens: list[str]) -
     with gen.searcher() as searcher:
         expected = sorted(searcher.docs_for_query(wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS])))
     assert np.flatnonzero(phrase_mask(gen, TEXT_FIELDS, tokens)).tolist() == expected
+
+
+@pytest.mark.parametrize("tokens", [["ecol", "de", "commerc"], ["prise", "de", "sang"], ["de", "sang"], ["sang", "de"]])
+def test_phrases_with_stop_words_inside_equal_whoosh(gen: Generation, tokens: list[str]) -> None:
+    from search.schema import TEXT_FIELDS
+    from search.scoring import phrase_mask
+
+    with gen.searcher() as searcher:
+        expected = sorted(searcher.docs_for_query(wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS])))
+    assert np.flatnonzero(phrase_mask(gen, TEXT_FIELDS, tokens)).tolist() == expected
