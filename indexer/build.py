@@ -91,7 +91,7 @@ def _stored_words(fields: Mapping[str, object]) -> list[str]:
     return document_words(*(str(fields.get(k) or "") for k in keys))
 
 
-def _writer(ix: whoosh_index.Index, *, procs: int, limitmb: int) -> SegmentWriter:
+def _writer(ix: whoosh_index.Index, *, procs: int = 1, limitmb: int = 128) -> SegmentWriter:
     if procs > 1:
         return ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
     return ix.writer(limitmb=limitmb)
@@ -126,7 +126,7 @@ def _verify(path: Path, expected: int) -> None:
             reader = searcher.reader()
             ids = [doc_id for n, doc_id in enumerate(reader.column_reader("id")) if not reader.is_deleted(n)]
         known = {gens.META, VOCABULARY_FILE, f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
-        segments = tuple(f"{segment.segment_id()}." for segment in ix._segments())
+        segments = tuple(f"{segment.segment_id()}." for segment in ix._segments())  # files of a segment
     except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises
         storage.close_leaked()
         raise IndexDamaged(
@@ -307,7 +307,7 @@ def _rewrite(
                 words.subtract(_stored_words(fields))
     for t in add:
         words.update(_words(t))
-    writer = ix.writer()
+    writer = _writer(ix)
     try:
         for doc_id in delete_ids:
             writer.delete_by_term("id", doc_id)

@@ -17,6 +17,7 @@ import logging
 import os
 import stat
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -136,6 +137,12 @@ def check_safe(path: Path) -> None:
         )
 
 
+def _close_searchers(searchers: list[Searcher]) -> None:
+    for searcher in searchers:
+        searcher.close()
+    searchers.clear()
+
+
 class Generation:
     """One opened, immutable index generation and its caches."""
 
@@ -176,6 +183,8 @@ class Generation:
         self._idle: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
+        # A generation dropped without close() still closes its idle searchers' files.
+        weakref.finalize(self, _close_searchers, self._idle)
         self._cache: dict[str, Any] = {}
         self._cache_lock = threading.Lock()
 
@@ -271,9 +280,9 @@ class Generation:
         so a replaced (possibly deleted) generation's files are not held open."""
         with self._pool_lock:
             self._retired = True
-            idle, self._idle = self._idle, []
-        for searcher in idle:
-            searcher.close()
+            idle = list(self._idle)
+            self._idle.clear()
+        _close_searchers(idle)
 
     def stored(self, docnum: int) -> Mapping[str, Any]:
         with self.searcher() as searcher:

@@ -13,6 +13,7 @@ is the same as Whoosh's, only faster.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,13 +85,14 @@ class PostingCache:
             if (field, token) not in reader:
                 return _EMPTY
             matcher = reader.postings(field, token)
-            ids: list[int] = []
-            weights: list[float] = []
+            # typed arrays, not lists: millions of Python ints would stay in the allocator
+            ids = array("i")
+            weights = array("f")
             while matcher.is_active():
                 ids.append(matcher.id())
                 weights.append(matcher.weight())
                 matcher.next()
-        return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+        return Postings(np.frombuffer(ids, dtype=np.int32).copy(), np.frombuffer(weights, dtype=np.float32).copy())
 
     def positions(self, field: str, token: str) -> Int64Array:
         """Every occurrence of ``token`` in ``field`` as sorted ``docnum << 24 | position`` keys."""
@@ -110,7 +112,7 @@ class PostingCache:
         return read
 
     def _read_positions(self, field: str, token: str) -> Int64Array:
-        keys: list[int] = []
+        keys = array("q")
         with self.generation.searcher() as searcher:
             reader: Any = searcher.reader()
             if (field, token) not in reader:
@@ -120,7 +122,7 @@ class PostingCache:
                 base = matcher.id() << POSITION_BITS
                 keys.extend(base + p for p in matcher.value_as("positions"))
                 matcher.next()
-        return np.asarray(keys, dtype=np.int64)
+        return np.frombuffer(keys, dtype=np.int64).copy()
 
     def positions_in(self, field: str, token: str, docnums: IntArray) -> Int64Array:
         """Occurrence keys of ``token`` in ``field`` for the given sorted documents only.
@@ -128,7 +130,7 @@ class PostingCache:
         Not cached: used for stop words inside phrases, whose full position lists (« des »
         occurs millions of times at 100k) would flush every other entry from the cache.
         """
-        keys: list[int] = []
+        keys = array("q")
         with self.generation.searcher() as searcher:
             reader: Any = searcher.reader()
             if (field, token) not in reader:
@@ -144,7 +146,7 @@ class PostingCache:
                 if matcher.id() == docnum:
                     base = docnum << POSITION_BITS
                     keys.extend(base + p for p in matcher.value_as("positions"))
-        return np.asarray(keys, dtype=np.int64)
+        return np.frombuffer(keys, dtype=np.int64).copy()
 
     def lengths(self, field: str) -> FloatArray:
         with self._lock:
