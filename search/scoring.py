@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 B = 0.75
 K1 = 1.2
 CACHE_POSTINGS = 2_000_000
+CACHE_PHRASES = 256
+"""Phrase match masks kept per generation (one byte per document each)."""
 """Posting entries (documents x terms) kept per generation: about 24 MB."""
 
 FloatArray = npt.NDArray[np.float32]
@@ -59,6 +61,7 @@ class PostingCache:
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._size = 0
         self._positions: OrderedDict[tuple[str, str], Int64Array] = OrderedDict()
+        self.phrases: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], "BoolArray"] = OrderedDict()
         self._lengths: dict[str, FloatArray] = {}
         self._avg: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -274,10 +277,25 @@ def phrase_mask(generation: "Generation", fields: Iterable[str], tokens: Sequenc
     phrase (« faire des stages ») are then checked on the candidate documents only.
     """
     cache = postings_cache(generation)
+    key = (tuple(fields), tuple(tokens))
+    with cache._lock:
+        found = cache.phrases.get(key)
+        if found is not None:
+            cache.phrases.move_to_end(key)
+            return found
+    mask = _phrase_mask(cache, generation.size, key[0], key[1])
+    with cache._lock:
+        cache.phrases[key] = mask
+        while len(cache.phrases) > CACHE_PHRASES:
+            cache.phrases.popitem(last=False)
+    return mask
+
+
+def _phrase_mask(cache: PostingCache, size: int, fields: Sequence[str], tokens: Sequence[str]) -> "BoolArray":
     places = list(enumerate(tokens))
     content = [(o, t) for o, t in places if not is_stop_word(t)] or places
     stops = [(o, t) for o, t in places if (o, t) not in content]
-    mask = np.zeros(generation.size, dtype=bool)
+    mask = np.zeros(size, dtype=bool)
     for field in fields:
         starts: Int64Array | None = None
         for offset, token in content:
