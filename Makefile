@@ -30,6 +30,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "bench: wrk is missing and cannot be installed here; the serving figures will be skipped"
 	$(BIN)/python -m bench
 
 soak: $(STAMP)
