@@ -137,6 +137,24 @@ def check_safe(path: Path) -> None:
         )
 
 
+def _warm(generation: "Generation") -> None:
+    """Load a new generation's per-field lengths, vocabulary and profession list in the
+    background, so the first visitors after a switch don't pay for it (about 1 s at 100k)."""
+    from search.schema import TEXT_FIELDS
+    from search.scoring import postings_cache
+    from search.suggest import professions
+    from search.vocabulary import vocabulary
+
+    try:
+        cache = postings_cache(generation)
+        for field in TEXT_FIELDS:
+            cache.lengths(field)
+        vocabulary(generation)
+        professions(generation)
+    except Exception:  # a warm-up is an optimisation: any failure shows on the real request
+        logger.debug("warm-up of %s failed", generation.name, exc_info=True)
+
+
 def _close_searchers(searchers: list[Searcher]) -> None:
     for searcher in searchers:
         searcher.close()
@@ -352,6 +370,7 @@ class IndexHandle:
             if generation is not None and generation is not opened:
                 generation.close()
             self._generation = opened
+            threading.Thread(target=_warm, args=(opened,), name=f"warm-{name}", daemon=True).start()
             return opened
 
     def _fallback(self, name: str, exc: IndexDamaged) -> Generation:

@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 
 B = 0.75
 K1 = 1.2
-CACHE_POSTINGS = 2_000_000
+CACHE_POSTINGS = 8_000_000
+"""Posting entries (document, weight) kept per generation: at most 64 MB. At 100k documents a
+common word has 100,000 postings in each of 7 fields, so a smaller budget thrashes."""
+CACHE_POSITIONS = 4_000_000
+"""Occurrence keys kept per generation for phrases: at most 32 MB."""
 CACHE_PHRASES = 256
 """Phrase match masks kept per generation (one byte per document each)."""
-"""Posting entries (documents x terms) kept per generation: about 24 MB."""
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -60,6 +63,7 @@ class PostingCache:
         self.generation = generation
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._size = 0
+        self._positions_size = 0
         self._positions: OrderedDict[tuple[str, str], Int64Array] = OrderedDict()
         self.phrases: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], "BoolArray"] = OrderedDict()
         self._lengths: dict[str, FloatArray] = {}
@@ -108,10 +112,10 @@ class PostingCache:
         read = self._read_positions(field, token)
         with self._lock:
             self._positions[key] = read
-            self._size += len(read)
-            while self._size > CACHE_POSTINGS and len(self._positions) > 1:
+            self._positions_size += len(read)
+            while self._positions_size > CACHE_POSITIONS and len(self._positions) > 1:
                 _, old = self._positions.popitem(last=False)
-                self._size -= len(old)
+                self._positions_size -= len(old)
         return read
 
     def _read_positions(self, field: str, token: str) -> Int64Array:

@@ -70,7 +70,8 @@ class Professions:
         return ranked[:limit]
 
 
-def _professions(generation: "Generation") -> Professions:
+def professions(generation: "Generation") -> Professions:
+    """The generation's profession titles, built on first use."""
     return generation.cached("professions", Professions)
 
 
@@ -80,7 +81,7 @@ def suggest(generation: "Generation", prefix: str, *, limit: int = 8) -> list[Su
     text = " ".join(w for w in _WORD_BREAK.split(fold(clean(prefix or "")[:MAX_PREFIX])) if w)
     if len(text) < 2:
         return []
-    out = _professions(generation).find(text, limit)
+    out = professions(generation).find(text, limit)
     seen = {fold(s.text) for s in out}
     head, _, last = text.rpartition(" ")
     for _, display, df in vocabulary(generation).completions(last, limit=limit * 2):
