@@ -268,17 +268,17 @@ def _build(record: _Record, identifier: str, fields: dict[str, Field], sections:
             record.error(item.line, f"clé « {key} » inconnue", f"clés possibles : {', '.join(KNOWN_KEYS)}{_closest(key, KNOWN_KEYS)}", key)
     text: dict[str, str] = {}
     for key in KNOWN_KEYS:
-        item = fields.get(key)
-        if item is None:
+        found = fields.get(key)
+        if found is None:
             if key in REQUIRED_KEYS and key not in (invalid or set()):
                 record.error(record.line, f"champ obligatoire « {key} » absent", f"ajoutez une ligne « {key}: … » dans l’en-tête", key)
             continue
-        if key != "themes" and not isinstance(item.value, str):
-            record.error(item.line, f"« {key} » doit être une seule valeur, pas une liste", f"écrivez « {key}: valeur »", key)
-        elif key != "themes" and not item.value:
-            record.error(item.line, f"champ « {key} » vide", f"renseignez « {key} » ou retirez la ligne" if key not in REQUIRED_KEYS else f"renseignez « {key} »", key)
-        elif isinstance(item.value, str):
-            text[key] = item.value
+        if key != "themes" and not isinstance(found.value, str):
+            record.error(found.line, f"« {key} » doit être une seule valeur, pas une liste", f"écrivez « {key}: valeur »", key)
+        elif key != "themes" and not found.value:
+            record.error(found.line, f"champ « {key} » vide", f"renseignez « {key} » ou retirez la ligne" if key not in REQUIRED_KEYS else f"renseignez « {key} »", key)
+        elif isinstance(found.value, str):
+            text[key] = found.value
     status = text.get("status", "published")
     if status not in STATUSES:
         record.error(fields["status"].line, f"statut « {status} » inconnu", f"écrivez « published » ou « withdrawn »{_closest(status, STATUSES)}", "status")

@@ -169,7 +169,7 @@ def _check_events(yaml_text: str, first_line: int) -> None:
     depth = 0
     try:
         for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
-            line = first_line + event.start_mark.line
+            line = first_line + (event.start_mark.line if event.start_mark is not None else 0)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise FrontMatterError(
                     "ancre ou alias YAML (« & », « * ») refusé : l’en-tête ne contient que des données simples",

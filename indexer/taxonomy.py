@@ -216,7 +216,7 @@ def _title_variants(text: str) -> list[str]:
 
 
 def _title_keys_of(titles: Iterable[str]) -> list[str]:
-    keys = []
+    keys: list[str] = []
     for title in titles:
         for form in gender_forms(title):
             keys.extend(fold(v) for v in (form, _PARENS.sub("", form)))
@@ -280,7 +280,7 @@ def _build_regions(
     regions: dict[str, Region] = {}
     keys: dict[str, dict[str, tuple[str, str]]] = {}
     for country in countries:
-        subdivisions = {s.code: s for s in (pycountry.subdivisions.get(country_code=country) or [])}
+        subdivisions = {s.code: s for s in (pycountry.subdivisions.get(country_code=country) or [])}  # type: ignore[no-untyped-call]
 
         def label(code: str) -> str:
             return str(names.get(code) or french.gettext(subdivisions[code].name))

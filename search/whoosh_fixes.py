@@ -85,7 +85,7 @@ class ViewFile(BufferFile):  # type: ignore[misc]
 
 def apply() -> None:
     """Make compound segments open their sub-files as ``ViewFile`` (idempotent)."""
-    compound.BufferFile = ViewFile  # type: ignore[attr-defined]
+    compound.BufferFile = ViewFile
 
 
 apply()
