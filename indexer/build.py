@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,23 @@ def _meta(
     }
 
 
+@contextmanager
+def _scratch(tmp: Path, action: str) -> Iterator[None]:
+    """A generation being written in ``tmp``: removed on any failure, an OSError (disk full,
+    permissions) reported as BuildFailed; the serving generation is never touched."""
+    try:
+        yield
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildFailed(
+            f"{action} a échoué : {exc.strerror or exc}.",
+            remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
+        ) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def build_index(
     testimonials: Iterable[Testimonial],
     index_dir: Path,
@@ -203,7 +221,7 @@ def build_index(
     cleaned = tuple(gens.remove_leftovers(index_dir))
     name = gens.new_generation_name()
     tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
-    try:
+    with _scratch(tmp, "La construction"):
         tmp.mkdir()
         ix = whoosh_index.create_in(str(tmp), bloomr_schema(), indexname=INDEX_NAME)
         words: Counter[str] = Counter()
@@ -228,15 +246,6 @@ def build_index(
         write_counts(tmp, words)
         gens.write_meta(tmp, _meta(name, published, labels, withdrawn))
         previous, pruned = _publish(index_dir, tmp, name, len(published))
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildFailed(
-            f"La construction a échoué : {exc.strerror or exc}.",
-            remedy="Vérifiez l’espace disque et les droits du dossier d’index ; la génération en service est conservée.",
-        ) from exc
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return BuildReport(
         generation=name,
         indexed=len(published),
@@ -359,7 +368,7 @@ def update_index(
     cleaned = tuple(gens.remove_leftovers(index_dir))
     name = gens.new_generation_name()
     tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
-    try:
+    with _scratch(tmp, "La mise à jour"):
         _link_copy(index_dir / current, tmp)
         # A removed testimonial's text must leave the segment files too: rewrite its segment.
         # An edit only needs the new text searchable; the old one goes with the next merge.
@@ -377,15 +386,6 @@ def update_index(
             )
         gens.write_meta(tmp, _meta(name, list(published.values()), labels, withdrawn))
         previous, pruned = _publish(index_dir, tmp, name, len(published))
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildFailed(
-            f"La mise à jour a échoué : {exc.strerror or exc}.",
-            remedy="Vérifiez l’espace disque ; la génération en service est conservée.",
-        ) from exc
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return BuildReport(
         generation=name,
         indexed=len(published),
@@ -416,7 +416,7 @@ def purge(index_dir: Path, doc_id: str) -> list[str]:
     if current and (index_dir / current).is_dir():
         name = gens.new_generation_name()
         tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
-        try:
+        with _scratch(tmp, "Le retrait"):
             _link_copy(index_dir / current, tmp)
             count = _purge_in_place(tmp, doc_id)
             meta = gens.read_meta(tmp)
@@ -427,9 +427,6 @@ def purge(index_dir: Path, doc_id: str) -> list[str]:
             tmp.rename(index_dir / name)
             gens.fsync_dir(index_dir)
             gens.switch_pointer(index_dir, gens.CURRENT, name)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         shutil.rmtree(index_dir / current, ignore_errors=True)
         touched.append(name)
     gens.prune(index_dir)
