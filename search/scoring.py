@@ -15,9 +15,9 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -56,35 +56,52 @@ class Postings:
 _EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Lru(Generic[K, V]):
+    """A thread-safe least-recently-used map bounded by the summed ``weight`` of its values."""
+
+    def __init__(self, budget: int, weight: Callable[[V], int]) -> None:
+        self.budget = budget
+        self.weight = weight
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: K, read: Callable[[], V]) -> V:
+        """The value for ``key``, read (outside the lock) and kept when missing."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        value = read()
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = value
+                self._size += self.weight(value)
+                while self._size > self.budget and len(self._items) > 1:
+                    _, old = self._items.popitem(last=False)
+                    self._size -= self.weight(old)
+        return value
+
+
 class PostingCache:
     """Postings and field lengths of one generation, read on first use, bounded LRU."""
 
     def __init__(self, generation: "Generation") -> None:
         self.generation = generation
-        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._size = 0
-        self._positions_size = 0
-        self._positions: OrderedDict[tuple[str, str], Int64Array] = OrderedDict()
-        self.phrases: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], "BoolArray"] = OrderedDict()
+        self._postings: _Lru[tuple[str, str], Postings] = _Lru(CACHE_POSTINGS, lambda p: len(p.docnums))
+        self._positions: _Lru[tuple[str, str], Int64Array] = _Lru(CACHE_POSITIONS, len)
+        self.phrases: _Lru[tuple[tuple[str, ...], tuple[str, ...]], "BoolArray"] = _Lru(CACHE_PHRASES, lambda _: 1)
         self._lengths: dict[str, FloatArray] = {}
         self._avg: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def postings(self, field: str, token: str) -> Postings:
-        key = (field, token)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        read = self._read(field, token)
-        with self._lock:
-            self._postings[key] = read
-            self._size += len(read.docnums)
-            while self._size > CACHE_POSTINGS and len(self._postings) > 1:
-                _, old = self._postings.popitem(last=False)
-                self._size -= len(old.docnums)
-        return read
+        return self._postings.get((field, token), lambda: self._read(field, token))
 
     def _read(self, field: str, token: str) -> Postings:
         with self.generation.searcher() as searcher:
@@ -103,20 +120,7 @@ class PostingCache:
 
     def positions(self, field: str, token: str) -> Int64Array:
         """Every occurrence of ``token`` in ``field`` as sorted ``docnum << 24 | position`` keys."""
-        key = (field, token)
-        with self._lock:
-            found = self._positions.get(key)
-            if found is not None:
-                self._positions.move_to_end(key)
-                return found
-        read = self._read_positions(field, token)
-        with self._lock:
-            self._positions[key] = read
-            self._positions_size += len(read)
-            while self._positions_size > CACHE_POSITIONS and len(self._positions) > 1:
-                _, old = self._positions.popitem(last=False)
-                self._positions_size -= len(old)
-        return read
+        return self._positions.get((field, token), lambda: self._read_positions(field, token))
 
     def _read_positions(self, field: str, token: str) -> Int64Array:
         keys = array("q")
@@ -281,18 +285,8 @@ def phrase_mask(generation: "Generation", fields: Iterable[str], tokens: Sequenc
     phrase (« faire des stages ») are then checked on the candidate documents only.
     """
     cache = postings_cache(generation)
-    key = (tuple(fields), tuple(tokens))
-    with cache._lock:
-        found = cache.phrases.get(key)
-        if found is not None:
-            cache.phrases.move_to_end(key)
-            return found
-    mask = _phrase_mask(cache, generation.size, key[0], key[1])
-    with cache._lock:
-        cache.phrases[key] = mask
-        while len(cache.phrases) > CACHE_PHRASES:
-            cache.phrases.popitem(last=False)
-    return mask
+    chosen, words = tuple(fields), tuple(tokens)
+    return cache.phrases.get((chosen, words), lambda: _phrase_mask(cache, generation.size, chosen, words))
 
 
 def _phrase_mask(cache: PostingCache, size: int, fields: Sequence[str], tokens: Sequence[str]) -> "BoolArray":

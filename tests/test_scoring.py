@@ -74,3 +74,19 @@ def test_phrases_with_stop_words_inside_equal_whoosh(gen: Generation, tokens: li
     with gen.searcher() as searcher:
         expected = sorted(searcher.docs_for_query(wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS])))
     assert np.flatnonzero(phrase_mask(gen, TEXT_FIELDS, tokens)).tolist() == expected
+
+
+def test_lru_keeps_the_most_recently_used_within_its_budget() -> None:
+    from search.scoring import _Lru
+
+    reads: list[str] = []
+    cache: _Lru[str, str] = _Lru(budget=6, weight=len)
+
+    def get(key: str) -> str:
+        return cache.get(key, lambda: reads.append(key) or key * 2)
+
+    assert get("a") == "aa" and get("b") == "bb" and get("c") == "cc"  # 6: full
+    assert get("a") == "aa"  # a is now the most recent
+    get("d")  # over budget: b, the least recently used, goes
+    get("a"), get("c"), get("b")
+    assert reads == ["a", "b", "c", "d", "b"]
