@@ -11,7 +11,7 @@ only our own ``<mark>`` tags are added, so HTML written in a testimonial shows a
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Set
+from collections.abc import Set
 from dataclasses import dataclass
 
 from markupsafe import escape
@@ -21,7 +21,8 @@ from search.analysis import french_analyzer
 
 SNIPPET_CHARS = 200
 SECTION_ORDER: tuple[str, ...] = ("conseils", "metier", "parcours", "passion")
-"""Tie-break between sections that match equally well: advice first, as for ranking."""
+"""Tie-break between sections that match equally well: advice first, as for ranking (the
+section itself is chosen from the postings, ``search.query._best_section``)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,25 +51,6 @@ def matches(text: str, tokens: Set[str]) -> list[Span]:
             else:
                 spans.append(Span(start, end, token.text))
     return spans
-
-
-def best_section(sections: Mapping[str, str], tokens: Set[str]) -> tuple[str, list[Span]]:
-    """The section with the most distinct matched tokens (then the most matches, then advice first)."""
-    best_key, best_spans, best_score = "", [], (-1, -1, 0)
-    for rank, key in enumerate(SECTION_ORDER):
-        text = sections.get(key) or ""
-        if not text:
-            continue
-        spans = matches(text, tokens)
-        score = (len({s.token for s in spans}), len(spans), -rank)
-        if score > best_score:
-            best_key, best_spans, best_score = key, spans, score
-    if best_key and best_score[0] > 0:
-        return best_key, best_spans
-    for key in ("metier", "conseils", "parcours", "passion"):
-        if sections.get(key):
-            return key, []
-    return best_key or "metier", []
 
 
 def _window(text: str, spans: list[Span], width: int) -> tuple[int, int]:
@@ -114,17 +96,4 @@ def snippet_html(text: str, tokens: Set[str], *, width: int = SNIPPET_CHARS) -> 
         cursor = span.end
     parts.append(str(escape(text[cursor:end])))
     parts.append("…" if end < len(text) else "")
-    return "".join(parts)
-
-
-def highlight_all(text: str, tokens: Set[str]) -> str:
-    """The whole text escaped, every match marked (the testimonial page, when reached from a search)."""
-    found = matches(text, tokens)
-    parts: list[str] = []
-    cursor = 0
-    for span in found:
-        parts.append(str(escape(text[cursor : span.start])))
-        parts.append("<mark>" + str(escape(text[span.start : span.end])) + "</mark>")
-        cursor = span.end
-    parts.append(str(escape(text[cursor:])))
     return "".join(parts)
