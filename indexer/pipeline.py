@@ -39,22 +39,6 @@ def validate(corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Pa
     return report
 
 
-def ledger_ids(index_dir: Path) -> set[str]:
-    """Ids withdrawn through ``bloomr withdraw``: every rebuild honours them."""
-    path = index_dir / LEDGER
-    ids: set[str] = set()
-    if not path.exists():
-        return ids
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(record, dict) and isinstance(record.get("id"), str):
-            ids.add(record["id"])
-    return ids
-
-
 def index_corpus(
     corpus_dir: Path,
     index_dir: Path,
@@ -70,7 +54,7 @@ def index_corpus(
     taxonomy = load_taxonomy(_taxonomy_dir(corpus_dir, taxonomy_dir), rome_dir=rome_dir)
     labels = taxonomy.labels(used=report.testimonials)
     with gens.BuildLock(index_dir):
-        withdrawn = ledger_ids(index_dir)
+        withdrawn = index.read_ledger(index_dir)
         if update:
             built = update_index(report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress)
         else:
@@ -144,7 +128,7 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
                 if isinstance(table, dict) and doc_id in table:
                     known = True
                     sources.setdefault(doc_id, str(table[doc_id]))
-        already = doc_id in ledger_ids(index_dir)
+        already = doc_id in index.read_ledger(index_dir)
         if not known and not already:
             raise NotFound(
                 f"Aucun témoignage « {doc_id} » dans l’index.",

@@ -137,6 +137,24 @@ def check_safe(path: Path) -> None:
         )
 
 
+def read_ledger(index_dir: Path) -> frozenset[str]:
+    """Ids in ``withdrawals.log`` (JSON Lines ``{id, time}``); unreadable lines are skipped."""
+    path = index_dir / LEDGER
+    ids: set[str] = set()
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return frozenset()
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            ids.add(record["id"])
+    return frozenset(ids)
+
+
 def _warm(generation: "Generation") -> None:
     """Load a new generation's per-field lengths, vocabulary and profession list in the
     background, so the first visitors after a switch don't pay for it (about 1 s at 100k)."""
@@ -327,15 +345,7 @@ class IndexHandle:
             return frozenset()
         stamp = (info.st_mtime_ns, info.st_size)
         if stamp != self._ledger_stamp:
-            ids: set[str] = set()
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict) and isinstance(record.get("id"), str):
-                    ids.add(record["id"])
-            self._ledger_ids = frozenset(ids)
+            self._ledger_ids = read_ledger(self.index_dir)
             self._ledger_stamp = stamp
         return self._ledger_ids
 
