@@ -122,41 +122,38 @@ class PostingCache:
         """Every occurrence of ``token`` in ``field`` as sorted ``docnum << 24 | position`` keys."""
         return self._positions.get((field, token), lambda: self._read_positions(field, token))
 
-    def _read_positions(self, field: str, token: str) -> Int64Array:
-        keys = array("q")
-        with self.generation.searcher() as searcher:
-            reader: Any = searcher.reader()
-            if (field, token) not in reader:
-                return np.zeros(0, dtype=np.int64)
-            matcher = reader.postings(field, token)
-            while matcher.is_active():
-                base = matcher.id() << POSITION_BITS
-                keys.extend(base + p for p in matcher.value_as("positions"))
-                matcher.next()
-        return np.frombuffer(keys, dtype=np.int64).copy()
-
     def positions_in(self, field: str, token: str, docnums: IntArray) -> Int64Array:
         """Occurrence keys of ``token`` in ``field`` for the given sorted documents only.
 
         Not cached: used for stop words inside phrases, whose full position lists (« des »
         occurs millions of times at 100k) would flush every other entry from the cache.
         """
+        return self._read_positions(field, token, docnums)
+
+    def _read_positions(self, field: str, token: str, docnums: IntArray | None = None) -> Int64Array:
+        """Occurrence keys of every document, or of ``docnums`` only (skipping the others)."""
         keys = array("q")
         with self.generation.searcher() as searcher:
             reader: Any = searcher.reader()
             if (field, token) not in reader:
                 return np.zeros(0, dtype=np.int64)
             matcher = reader.postings(field, token)
-            for docnum in docnums.tolist():
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
+            wanted = iter(docnums.tolist()) if docnums is not None else None
+            while matcher.is_active():
+                if wanted is not None:
+                    target = next(wanted, None)
+                    if target is None:
                         break
-                if matcher.id() == docnum:
-                    base = docnum << POSITION_BITS
-                    keys.extend(base + p for p in matcher.value_as("positions"))
+                    if matcher.id() < target:
+                        matcher.skip_to(target)
+                        if not matcher.is_active():
+                            break
+                    if matcher.id() != target:
+                        continue
+                base = matcher.id() << POSITION_BITS
+                keys.extend(base + p for p in matcher.value_as("positions"))
+                if wanted is None:
+                    matcher.next()
         return np.frombuffer(keys, dtype=np.int64).copy()
 
     def lengths(self, field: str) -> FloatArray:
