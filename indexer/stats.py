@@ -28,7 +28,10 @@ OVERSEAS_REGIONS: frozenset[str] = frozenset({
 })
 """Overseas departments, regions and collectivities (ISO 3166-2 codes under FR)."""
 
-WORDS_MIN, WORDS_MAX = 250, 600
+WORDS_MIN, WORDS_MAX = 120, 800
+"""Words of a testimonial's four sections: short ones (~150 words) and long ones (~700) are welcome."""
+SHARED_WORDS = 6
+"""Two testimonials sharing this many consecutive words read as one template voice."""
 
 # Inclusive writing: « Infirmier·ère », « ingénieur·es », « chargé(e) », « étudiant·e·s ».
 _INCLUSIVE = re.compile(r"[^\W\d_][·•‧⋅][^\W\d_]+|[^\W\d_]\((?:e|ne|se|euse|ère|rice|trice|le|fe)\)", re.IGNORECASE)
@@ -102,6 +105,32 @@ def _inclusive(t: Testimonial) -> bool:
     return bool(_INCLUSIVE.search(t.profession)) or any(_INCLUSIVE.search(text) for _, text in t.sections.items())
 
 
+def _folded_words(text: str) -> list[str]:
+    return [w.strip(".,;:!?«»()\"“”…—–-").lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def shared_sequences(testimonials: Iterable[Testimonial], n: int = SHARED_WORDS) -> list[tuple[str, str, str]]:
+    """Word sequences of length ``n`` found in two different testimonials: ``[(id_a, id_b, "les six mots …")]``.
+
+    Linear in the corpus size (one dictionary of sequences); each pair of testimonials is reported once.
+    """
+    first: dict[tuple[str, ...], str] = {}
+    found: dict[tuple[str, str], str] = {}
+    for t in testimonials:
+        words = [w for _, text in t.sections.items() for w in _folded_words(text) if w]
+        for i in range(len(words) - n + 1):
+            key = tuple(words[i : i + n])
+            owner = first.setdefault(key, t.id)
+            if owner != t.id:
+                found.setdefault((owner, t.id), " ".join(key))
+    return [(a, b, text) for (a, b), text in sorted(found.items())]
+
+
+def voices(testimonials: Iterable[Testimonial]) -> dict[str, int]:
+    """Published testimonials per ROME fiche: ``{"J1506": 3, …}``."""
+    return dict(Counter(t.rome for t in testimonials if not t.withdrawn and t.rome))
+
+
 def coverage(testimonials: Iterable[Testimonial]) -> dict[str, object]:
     """The coverage figures of issue 9, as plain data (JSON-serialisable).
 
@@ -119,11 +148,14 @@ def coverage(testimonials: Iterable[Testimonial]) -> dict[str, object]:
     words = {t.id: word_count(t) for t in published}
     dates = sorted(t.published for t in published)
     declared = sum(1 for t in published if t.themes_declared)
+    per_fiche = voices(published)
     return {
         "testimonials": len(items),
         "published": len(published),
         "withdrawn": len(items) - len(published),
         "fiches": len({t.rome for t in published if t.rome}),
+        "fiches_with_2": sum(1 for n in per_fiche.values() if n >= 2),
+        "fiches_with_3": sum(1 for n in per_fiche.values() if n >= 3),
         "sectors": dict(sorted(Counter(t.sector for t in published if t.sector).items())),
         "metropolitan_regions": sorted(regions & METROPOLITAN_REGIONS),
         "metropolitan_missing": sorted(METROPOLITAN_REGIONS - regions),
@@ -138,4 +170,7 @@ def coverage(testimonials: Iterable[Testimonial]) -> dict[str, object]:
         "dates": [dates[0].isoformat(), dates[-1].isoformat()] if dates else [],
         "words": [min(words.values()), max(words.values())] if words else [],
         "words_out_of_range": sorted(i for i, n in words.items() if not WORDS_MIN <= n <= WORDS_MAX),
+        "short_testimonials": sum(1 for n in words.values() if n <= 200),
+        "long_testimonials": sum(1 for n in words.values() if n >= 600),
+        "shared_sequences": len(shared_sequences(published)),
     }
