@@ -6,7 +6,7 @@ Three targets, each in its own process (libFuzzer exits when done)::
     python -m bench.fuzz --seconds 180            # all three, 3 minutes in all
     python -m bench.fuzz --target query --seconds 60
 
-- ``query``: any text (surrogates included) through ``web.params.parse_query``, ``search.parse.parse_query``
+- ``query``: any text (surrogates included) through ``web.params.parse_q``, ``search.parse.parse_query``
   and ``search.query.search`` on a small index of ``tests/data/good``. Allowed: results, ``BadQuery``,
   ``BadParameter``. Checked: snippets hold only ``<mark>`` markup, hit counts are bounded.
 - ``params``: any bytes as the query string of ``/recherche`` through ``web.params.parse_search``.
@@ -62,8 +62,8 @@ def run_query(seconds: int, extra: list[str]) -> None:
         from search.index import IndexHandle
         from search.parse import parse_query
         from search.query import search
-        from web.params import clean_text
-        from web.params import parse_query as web_parse_query
+        from search.text import clean_text
+        from web.params import parse_q
 
     from indexer.build import build_index
     from indexer.corpus import load_corpus
@@ -84,7 +84,7 @@ def run_query(seconds: int, extra: list[str]) -> None:
         text = fdp.ConsumeUnicode(fdp.remaining_bytes())
         clean_text(text)
         try:
-            web_parse_query(text)
+            parse_q(text)
         except BadQuery:
             pass
         try:

@@ -36,7 +36,8 @@ from typing import Any
 from unidecode import unidecode
 
 from bench import words
-from indexer.model import SECTION_KEYS, Sections, Testimonial
+from indexer.model import Sections, Testimonial
+from search.sections import SECTION_KEYS
 from indexer.taxonomy import Profession, Region, Taxonomy, gender_forms, load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent

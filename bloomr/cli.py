@@ -20,8 +20,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bloomr.settings import Settings, settings_help
+from web.settings import Settings, settings_help
 from search.errors import BloomrError, CorpusError
+from search.facet_specs import FACETS
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -153,7 +154,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _filters(args: argparse.Namespace) -> dict[str, list[str]]:
-    return {facet: list(getattr(args, facet) or []) for facet in ("sector", "profession", "country", "region", "theme")}
+    return {spec.name: list(getattr(args, spec.name) or []) for spec in FACETS}
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -245,8 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int)
     p = add("search", cmd_search, index=True)
     p.add_argument("query", nargs="?", default="")
-    for facet in ("sector", "profession", "country", "region", "theme"):
-        p.add_argument(f"--{facet}", action="append", metavar=facet.upper())
+    for spec in FACETS:
+        p.add_argument(f"--{spec.name}", action="append", metavar=spec.name.upper(), help=f"{spec.cli_help}; repeatable")
     p.add_argument("--sort", default="relevance", choices=("relevance", "recent", "random"))
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--page-size", type=int, default=10)

@@ -5,7 +5,7 @@ serving one, fsyncs it, checks that it opens with the expected count, then switc
 ``current`` atomically and keeps the previous generation for rollback. Readers never
 see a half-built index: they only follow the ``current`` pointer.
 
-This module and ``search/`` are the only ones importing Whoosh.
+This module is the only writer of Whoosh; ``search.store`` is the only reader.
 """
 
 from __future__ import annotations
@@ -20,21 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import generations as gens
 from indexer.model import Testimonial
 from search.errors import BuildFailed, IndexDamaged, IndexMissing
+from search.layout import CURRENT, GENERATION_FILES, INDEX_NAME, META, PREVIOUS, SOURCES, TMP_PREFIX
 from search.schema import bloomr_schema
-from search.vocabulary import VOCABULARY_FILE, document_words, read_counts, write_counts
+from search.vocabulary import read_counts, stored_words, surface_words, write_counts
+from search.whoosh_fixes import TrackingStorage, segment_prefixes
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while documents are written."""
 
-INDEX_NAME = "MAIN"
 SEGMENT_DOCS = 10_000
 """Documents per segment of a full build."""
 
@@ -84,12 +83,8 @@ def document(t: Testimonial) -> dict[str, object]:
 
 
 def _words(t: Testimonial) -> list[str]:
-    return document_words(t.profession, t.rome_label, *(text for _, text in t.sections.items()))
-
-
-def _stored_words(fields: Mapping[str, object]) -> list[str]:
-    keys = ("profession", "rome_label", "metier", "parcours", "passion", "conseils")
-    return document_words(*(str(fields.get(k) or "") for k in keys))
+    """The words a testimonial adds to the vocabulary: those of its stored fields (``stored_words``)."""
+    return stored_words(document(t))
 
 
 def _writer(ix: whoosh_index.Index, *, procs: int = 1, limitmb: int = 128) -> SegmentWriter:
@@ -98,36 +93,17 @@ def _writer(ix: whoosh_index.Index, *, procs: int = 1, limitmb: int = 128) -> Se
     return ix.writer(limitmb=limitmb)
 
 
-class _TrackingStorage(FileStorage):  # type: ignore[misc]
-    """A FileStorage that remembers the files it opened: on a damaged segment Whoosh fails
-    half-way through opening it and leaks the file (``CompoundStorage.__init__``)."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path, readonly=True)
-        self.opened: list[StructFile] = []
-
-    def open_file(self, name: str, **kwargs: object) -> StructFile:
-        handle: StructFile = super().open_file(name, **kwargs)
-        self.opened.append(handle)
-        return handle
-
-    def close_leaked(self) -> None:
-        for handle in self.opened:
-            if not handle.is_closed:
-                handle.close()
-
-
 def _verify(path: Path, expected: int) -> None:
     """Open the new generation as a reader would and check its count; raises IndexDamaged."""
-    storage = _TrackingStorage(str(path))
+    storage = TrackingStorage(str(path))
     try:
         ix = storage.open_index(INDEX_NAME)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
             reader = searcher.reader()
             ids = [doc_id for n, doc_id in enumerate(reader.column_reader("id")) if not reader.is_deleted(n)]
-        known = {gens.META, VOCABULARY_FILE, f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
-        segments = tuple(f"{segment.segment_id()}." for segment in ix._segments())  # files of a segment
+        known = GENERATION_FILES | {f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
+        segments = segment_prefixes(ix)
     except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises
         storage.close_leaked()
         raise IndexDamaged(
@@ -156,25 +132,43 @@ def _publish(index_dir: Path, tmp: Path, name: str, expected: int) -> tuple[str 
     final = index_dir / name
     tmp.rename(final)
     gens.fsync_dir(index_dir)
-    previous = gens.pointer(index_dir, gens.CURRENT)
-    gens.switch_pointer(index_dir, gens.CURRENT, name)
+    previous = gens.pointer(index_dir, CURRENT)
+    gens.switch_pointer(index_dir, CURRENT, name)
     if previous and previous != name and (index_dir / previous).is_dir():
-        gens.switch_pointer(index_dir, gens.PREVIOUS, previous)
+        gens.switch_pointer(index_dir, PREVIOUS, previous)
     return previous, tuple(gens.prune(index_dir))
 
 
-def _meta(
-    name: str, testimonials: Sequence[Testimonial], labels: Mapping[str, object], withdrawn: Iterable[str]
-) -> dict[str, object]:
-    return {
+def _write_metadata(
+    path: Path, name: str, testimonials: Sequence[Testimonial], labels: Mapping[str, object], withdrawn: Iterable[str]
+) -> None:
+    """``bloomr.json`` for readers; ``sources.json`` (hash and source file of each testimonial)
+    for the indexer only, so that readers never load what only updates and withdrawals need."""
+    gens.write_json(path / SOURCES, {
+        "hashes": {t.id: t.content_hash for t in testimonials},
+        "sources": {t.id: t.source for t in testimonials},
+    })
+    gens.write_meta(path, {
         "generation": name,
         "created": gens.now_iso(),
         "count": len(testimonials),
         "labels": dict(labels),
         "withdrawn": sorted(set(withdrawn)),
-        "hashes": {t.id: t.content_hash for t in testimonials},
-        "sources": {t.id: t.source for t in testimonials},
-    }
+    })
+
+
+def read_sources(generation_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(hashes, sources) of a generation: ``sources.json``, or ``bloomr.json`` for generations
+    written before the two were split."""
+    try:
+        data = gens.read_json(generation_dir / SOURCES)
+    except FileNotFoundError:
+        data = gens.read_meta(generation_dir)
+    hashes, sources = data.get("hashes"), data.get("sources")
+    return (
+        {str(k): str(v) for k, v in hashes.items()} if isinstance(hashes, dict) else {},
+        {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {},
+    )
 
 
 @contextmanager
@@ -220,7 +214,7 @@ def build_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     cleaned = tuple(gens.remove_leftovers(index_dir))
     name = gens.new_generation_name()
-    tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
+    tmp = index_dir / f"{TMP_PREFIX}{name}"
     with _scratch(tmp, "La construction"):
         tmp.mkdir()
         ix = whoosh_index.create_in(str(tmp), bloomr_schema(), indexname=INDEX_NAME)
@@ -244,7 +238,7 @@ def build_index(
                 writer.cancel()
                 raise
         write_counts(tmp, words)
-        gens.write_meta(tmp, _meta(name, published, labels, withdrawn))
+        _write_metadata(tmp, name, published, labels, withdrawn)
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     return BuildReport(
         generation=name,
@@ -260,7 +254,7 @@ def build_index(
 
 def current_meta(index_dir: Path) -> tuple[str, dict[str, object]]:
     """The serving generation's name and metadata, or IndexMissing."""
-    name = gens.pointer(index_dir, gens.CURRENT)
+    name = gens.pointer(index_dir, CURRENT)
     if name is None or not (index_dir / name).is_dir():
         raise IndexMissing(
             f"Aucun index en service dans {index_dir}.",
@@ -313,7 +307,7 @@ def _rewrite(
     with ix.searcher() as searcher:
         for doc_id in delete_ids:
             for fields in searcher.documents(id=doc_id):
-                words.subtract(_stored_words(fields))
+                words.subtract(stored_words(fields))
     for t in add:
         words.update(_words(t))
     writer = _writer(ix)
@@ -360,14 +354,13 @@ def update_index(
     all_items = list(testimonials)
     published = {t.id: t for t in all_items if not t.withdrawn and t.id not in ledger}
     withdrawn = {t.id for t in all_items if t.withdrawn} | ledger
-    old_hashes = meta.get("hashes")
-    old = dict(old_hashes) if isinstance(old_hashes, dict) else {}
+    old, _ = read_sources(index_dir / current)
     added = [t for i, t in published.items() if i not in old]
     changed = [t for i, t in published.items() if i in old and old[i] != t.content_hash]
     removed = [i for i in old if i not in published]
     cleaned = tuple(gens.remove_leftovers(index_dir))
     name = gens.new_generation_name()
-    tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
+    tmp = index_dir / f"{TMP_PREFIX}{name}"
     with _scratch(tmp, "La mise à jour"):
         _link_copy(index_dir / current, tmp)
         # A removed testimonial's text must leave the segment files too: rewrite its segment.
@@ -384,7 +377,7 @@ def update_index(
                 f"La mise à jour donnerait {count} témoignages au lieu de {len(published)}.",
                 remedy="Relancez une construction complète : bloomr index",
             )
-        gens.write_meta(tmp, _meta(name, list(published.values()), labels, withdrawn))
+        _write_metadata(tmp, name, list(published.values()), labels, withdrawn)
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     return BuildReport(
         generation=name,
@@ -401,65 +394,62 @@ def update_index(
 
 
 def purge(index_dir: Path, doc_id: str) -> list[str]:
-    """Erase one testimonial from every kept generation; returns the generations rewritten.
+    """Erase one testimonial from every kept generation; returns the generations written.
 
-    The serving generation is replaced by a purged copy (switched atomically, the old one
-    deleted); the previous generation is rewritten in place (nothing serves it). Whoosh
-    keeps a deleted document's text until its segment is rewritten, so that segment is rewritten.
+    Each kept generation (``current``, then ``previous``) is copied by hard links, the segment
+    holding the testimonial rewritten in the copy (Whoosh keeps a deleted document's text until
+    its segment is rewritten), the copy verified, renamed into place and its pointer switched;
+    the old directory is then deleted. A purge killed or failing half-way (disk full) leaves
+    every kept generation as it was: only a ``.tmp-`` copy, removed by the next build. Readers
+    still serving the old directory go on reading its open files (``search.store``).
     """
-    touched: list[str] = []
-    current = gens.pointer(index_dir, gens.CURRENT)
-    previous = gens.pointer(index_dir, gens.PREVIOUS)
-    if previous and (index_dir / previous).is_dir() and previous != current:
-        _purge_in_place(index_dir / previous, doc_id)
-        touched.append(previous)
+    written: list[str] = []
+    current = gens.pointer(index_dir, CURRENT)
+    previous = gens.pointer(index_dir, PREVIOUS)
     if current and (index_dir / current).is_dir():
-        name = gens.new_generation_name()
-        tmp = index_dir / f"{gens.TMP_PREFIX}{name}"
-        with _scratch(tmp, "Le retrait"):
-            _link_copy(index_dir / current, tmp)
-            count = _purge_in_place(tmp, doc_id)
-            meta = gens.read_meta(tmp)
-            meta["generation"] = name
-            gens.write_meta(tmp, meta)
-            gens.fsync_tree(tmp)
-            _verify(tmp, count)
-            tmp.rename(index_dir / name)
-            gens.fsync_dir(index_dir)
-            gens.switch_pointer(index_dir, gens.CURRENT, name)
-        shutil.rmtree(index_dir / current, ignore_errors=True)
-        touched.append(name)
+        written.append(_purged_copy(index_dir, CURRENT, current, doc_id))
+    if previous and previous != current and (index_dir / previous).is_dir():
+        written.append(_purged_copy(index_dir, PREVIOUS, previous, doc_id))
     gens.prune(index_dir)
-    return touched
+    return written
 
 
-def _purge_in_place(path: Path, doc_id: str) -> int:
-    count = _rewrite(path, delete_ids=[doc_id], add=[], erase=True)
-    meta = gens.read_meta(path)
-    withdrawn = meta.get("withdrawn")
-    ids = set(withdrawn) if isinstance(withdrawn, list) else set()
-    ids.add(doc_id)
-    meta["withdrawn"] = sorted(ids)
-    for key in ("hashes", "sources"):
-        table = meta.get(key)
-        if isinstance(table, dict):
-            table.pop(doc_id, None)
-    meta["count"] = count
-    gens.write_meta(path, meta)
-    gens.fsync_tree(path)
-    return count
+def _purged_copy(index_dir: Path, pointer: str, old: str, doc_id: str) -> str:
+    """Replace generation ``old`` (named by ``pointer``) with a copy without ``doc_id``; returns its name."""
+    name = gens.new_generation_name()
+    tmp = index_dir / f"{TMP_PREFIX}{name}"
+    with _scratch(tmp, "Le retrait"):
+        _link_copy(index_dir / old, tmp)
+        count = _rewrite(tmp, delete_ids=[doc_id], add=[], erase=True)
+        meta = gens.read_meta(tmp)
+        withdrawn = meta.get("withdrawn")
+        meta["withdrawn"] = sorted((set(withdrawn) if isinstance(withdrawn, list) else set()) | {doc_id})
+        meta["generation"] = name
+        meta["count"] = count
+        gens.write_meta(tmp, meta)
+        hashes, sources = read_sources(tmp)
+        hashes.pop(doc_id, None)
+        sources.pop(doc_id, None)
+        gens.write_json(tmp / SOURCES, {"hashes": hashes, "sources": sources})
+        gens.fsync_tree(tmp)
+        _verify(tmp, count)
+        tmp.rename(index_dir / name)
+        gens.fsync_dir(index_dir)
+        gens.switch_pointer(index_dir, pointer, name)
+    shutil.rmtree(index_dir / old, ignore_errors=True)
+    return name
 
 
 def rollback(index_dir: Path) -> tuple[str, str]:
     """Swap ``current`` and ``previous``; returns (new current, new previous)."""
-    current = gens.pointer(index_dir, gens.CURRENT)
-    previous = gens.pointer(index_dir, gens.PREVIOUS)
+    current = gens.pointer(index_dir, CURRENT)
+    previous = gens.pointer(index_dir, PREVIOUS)
     if not previous or not (index_dir / previous).is_dir() or current is None:
         raise IndexMissing(
             "Aucune génération précédente à restaurer.",
             remedy="Une génération précédente existe après au moins deux constructions.",
         )
     _verify(index_dir / previous, int(gens.read_meta(index_dir / previous).get("count", -1)))  # type: ignore[call-overload]
-    gens.switch_pointer(index_dir, gens.CURRENT, previous)
-    gens.switch_pointer(index_dir, gens.PREVIOUS, current)
+    gens.switch_pointer(index_dir, CURRENT, previous)
+    gens.switch_pointer(index_dir, PREVIOUS, current)
     return previous, current

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
-from indexer.model import SECTION_KEYS, SECTION_TITLES, CorpusReport, Problem, Sections, Testimonial
+from indexer.model import CorpusReport, Problem, Sections, Testimonial
 from indexer.taxonomy import Profession, Region, Taxonomy, fold, load_taxonomy
 from search.errors import CorpusError
+from search.sections import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_TITLES
 
 MAX_FILE_BYTES = 256 * 1024
 """Largest testimonial file (and largest JSON Lines record)."""
@@ -41,7 +42,6 @@ ID_RULE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RULE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 KNOWN_KEYS = ("name", "profession", "rome", "region", "country", "themes", "published", "status")
 REQUIRED_KEYS = ("name", "profession", "region", "published")
-REQUIRED_SECTIONS = ("metier", "conseils")
 STATUSES = ("published", "withdrawn")
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 _SECTION_BY_KEY = {fold(title): key for key, title in SECTION_TITLES.items()}

@@ -1,14 +1,7 @@
-"""The index directory: generations, the ``current`` pointer, the build lock.
+"""The index directory's moving parts: generations, the ``current`` pointer, the build lock.
 
-Layout (see docs/contracts.md)::
-
-    <index>/current -> gen-20261127T031500Z-4242   symlink, switched with os.replace (atomic)
-    <index>/previous -> gen-…                       kept for ``bloomr rollback``
-    <index>/gen-*/                                  one complete Whoosh index + bloomr.json each
-    <index>/.tmp-gen-*/                             a build in progress (removed if a build was killed)
-    <index>/.build.lock                             flock'ed while a build runs; holds {pid, started, host}
-
-Nothing here imports Whoosh: this module only moves directories and pointers.
+The layout itself is named once, in ``search.layout``. Nothing here imports Whoosh: this
+module only writes metadata, moves directories and pointers, and holds the lock.
 """
 
 from __future__ import annotations
@@ -25,14 +18,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from search.errors import BuildLocked, BuildFailed
+from search.errors import BuildFailed, BuildLocked
+from search.layout import CURRENT, GEN_PREFIX, LOCK, META, PREVIOUS, TMP_PREFIX
 
-CURRENT = "current"
-PREVIOUS = "previous"
-LOCK = ".build.lock"
-TMP_PREFIX = ".tmp-"
-GEN_PREFIX = "gen-"
-META = "bloomr.json"
 
 
 def new_generation_name() -> str:
@@ -89,21 +77,30 @@ def generations(index_dir: Path) -> list[str]:
     return sorted(p.name for p in index_dir.iterdir() if p.name.startswith(GEN_PREFIX) and p.is_dir())
 
 
-def read_meta(generation_dir: Path) -> dict[str, object]:
-    with open(generation_dir / META, encoding="utf-8") as handle:
+def read_json(path: Path) -> dict[str, object]:
+    with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     if not isinstance(data, dict):
-        raise BuildFailed(f"{generation_dir / META} n’est pas un objet JSON.")
+        raise BuildFailed(f"{path} n’est pas un objet JSON.")
     return data
 
 
-def write_meta(generation_dir: Path, meta: dict[str, object]) -> None:
-    tmp = generation_dir / f".{META}.tmp"
+def write_json(path: Path, data: dict[str, object]) -> None:
+    """Write a JSON object atomically and durably (temporary file, fsync, rename)."""
+    tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, ensure_ascii=False, sort_keys=True)
+        json.dump(data, handle, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, generation_dir / META)
+    os.replace(tmp, path)
+
+
+def read_meta(generation_dir: Path) -> dict[str, object]:
+    return read_json(generation_dir / META)
+
+
+def write_meta(generation_dir: Path, meta: dict[str, object]) -> None:
+    write_json(generation_dir / META, meta)
 
 
 def remove_leftovers(index_dir: Path) -> list[str]:

@@ -13,15 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-SECTION_KEYS: tuple[str, ...] = ("metier", "parcours", "passion", "conseils")
-"""Section keys in reading order; the French headings are in ``SECTION_TITLES``."""
-
-SECTION_TITLES: dict[str, str] = {
-    "metier": "Mon métier",
-    "parcours": "Mon parcours",
-    "passion": "Pourquoi j’aime mon métier",
-    "conseils": "Mes conseils aux jeunes",
-}
+from search.sections import SECTION_KEYS
 
 Status = Literal["published", "withdrawn"]
 Severity = Literal["error", "warning"]

@@ -13,14 +13,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from indexer import generations as gens
-from indexer.build import BuildReport, Progress, build_index, purge, rollback, update_index
+from indexer.build import BuildReport, Progress, build_index, purge, read_sources, rollback, update_index
 from indexer.corpus import load_corpus
 from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
-from search import index
+from search import ledger
 from search.errors import CorpusError, NotFound
-
-LEDGER = index.LEDGER
+from search.layout import CURRENT, PREVIOUS
 
 
 def _taxonomy_dir(corpus_dir: Path, taxonomy_dir: Path | None) -> Path:
@@ -54,7 +53,7 @@ def index_corpus(
     taxonomy = load_taxonomy(_taxonomy_dir(corpus_dir, taxonomy_dir), rome_dir=rome_dir)
     labels = taxonomy.labels(used=report.testimonials)
     with gens.BuildLock(index_dir):
-        withdrawn = index.read_ledger(index_dir)
+        withdrawn = ledger.read(index_dir).ids
         if update:
             built = update_index(report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress)
         else:
@@ -121,14 +120,13 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
     with gens.BuildLock(index_dir):
         sources: dict[str, str] = {}
         known = False
-        for name in (gens.pointer(index_dir, gens.CURRENT), gens.pointer(index_dir, gens.PREVIOUS)):
+        for name in (gens.pointer(index_dir, CURRENT), gens.pointer(index_dir, PREVIOUS)):
             if name and (index_dir / name).is_dir():
-                meta = gens.read_meta(index_dir / name)
-                table = meta.get("sources")
-                if isinstance(table, dict) and doc_id in table:
+                _, table = read_sources(index_dir / name)
+                if doc_id in table:
                     known = True
-                    sources.setdefault(doc_id, str(table[doc_id]))
-        already = doc_id in index.read_ledger(index_dir)
+                    sources.setdefault(doc_id, table[doc_id])
+        already = doc_id in ledger.read(index_dir).ids
         if not known and not already:
             raise NotFound(
                 f"Aucun témoignage « {doc_id} » dans l’index.",
@@ -136,10 +134,7 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
             )
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if not already:
-            with open(index_dir / LEDGER, "a", encoding="utf-8") as handle:
-                handle.write(json.dumps({"id": doc_id, "time": stamp}) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
+            ledger.append(index_dir, doc_id, stamp)
         touched = tuple(purge(index_dir, doc_id))
         marked: str | None = None
         source = sources.get(doc_id)

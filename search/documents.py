@@ -8,17 +8,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from search.errors import Gone, NotFound
-from search.query import SECTION_TITLES, _date, make_hit
+from search.generation import Generation
+from search.hits import make_hit, published_date
 from search.results import Hit
-from search.schema import SECTION_FIELDS
-
-if TYPE_CHECKING:
-    from search.index import Generation
+from search.sections import SECTION_KEYS, SECTION_TITLES
 
 MAX_RELATED = 8
 
@@ -59,7 +57,7 @@ class TestimonialView:
         }
 
 
-def _docnum(generation: "Generation", doc_id: str) -> int:
+def _docnum(generation: Generation, doc_id: str) -> int:
     docnum = generation.docnum.get(doc_id)
     if docnum is not None:
         return docnum
@@ -74,9 +72,9 @@ def _docnum(generation: "Generation", doc_id: str) -> int:
     )
 
 
-def get_testimonial(generation: "Generation", doc_id: str) -> TestimonialView:
+def get_testimonial(generation: Generation, doc_id: str) -> TestimonialView:
     """The whole interview; NotFound for an unknown id, Gone for a withdrawn one."""
-    stored = generation.stored(_docnum(generation, doc_id))
+    stored = generation.store.stored(_docnum(generation, doc_id))
     themes = tuple(t for t in str(stored.get("themes") or "").split(",") if t)
 
     def text(key: str) -> str:
@@ -95,12 +93,12 @@ def get_testimonial(generation: "Generation", doc_id: str) -> TestimonialView:
         region=text("region"),
         region_label=generation.label("region", text("region")),
         themes=tuple((t, generation.label("theme", t)) for t in themes),
-        published=_date(int(stored.get("published") or 0)).isoformat(),
-        sections=tuple((k, SECTION_TITLES[k], text(k)) for k in SECTION_FIELDS if text(k).strip()),
+        published=published_date(stored.get("published")).isoformat(),
+        sections=tuple((k, SECTION_TITLES[k], text(k)) for k in SECTION_KEYS if text(k).strip()),
     )
 
 
-def related(generation: "Generation", doc_id: str, *, limit: int = 4) -> list[Hit]:
+def related(generation: Generation, doc_id: str, *, limit: int = 4) -> list[Hit]:
     """Same profession elsewhere first, then similar advice; never itself, never withdrawn ones."""
     limit = max(0, min(limit, MAX_RELATED))
     docnum = _docnum(generation, doc_id)
@@ -117,12 +115,9 @@ def related(generation: "Generation", doc_id: str, *, limit: int = 4) -> list[Hi
     )
     chosen.extend(ordered[:limit])
     if len(chosen) < limit:
-        with generation.searcher() as searcher:
-            similar = searcher.more_like(docnum, "conseils", top=limit * 3)
-            for hit in similar:
-                d = int(hit.docnum)
-                if d != docnum and d not in chosen and generation.live[d]:
-                    chosen.append(d)
-                if len(chosen) >= limit:
-                    break
+        for d in generation.store.more_like(docnum, "conseils", top=limit * 3):
+            if d != docnum and d not in chosen and generation.live[d]:
+                chosen.append(d)
+            if len(chosen) >= limit:
+                break
     return [make_hit(generation, d, 0.0, set()) for d in chosen[:limit]]

@@ -11,20 +11,22 @@ FacetValue(value='FR-BRE', label='Bretagne', count=3, selected=True, parent='FR'
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from search.analysis import fold
 from search.errors import BadParameter
-from search.results import FACET_LABELS, Facet, FacetValue
-
-if TYPE_CHECKING:
-    from search.index import BoolArray, Generation
-
-FACETS: tuple[str, ...] = ("sector", "profession", "country", "region", "theme")
-MAX_VALUES_PER_FACET = 50
-MAX_VALUE_LENGTH = 64
+from search.facet_specs import (
+    FACET_LABELS,
+    FACET_NAMES,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES_IN_TOTAL,
+    MAX_VALUES_PER_FACET,
+    SPECS,
+)
+from search.generation import Generation
+from search.results import Facet, FacetValue
+from search.store import BoolArray
 
 Filters = dict[str, tuple[str, ...]]
 
@@ -33,10 +35,10 @@ def normalize_filters(filters: Mapping[str, Iterable[str]] | None) -> Filters:
     """Known facets only, values deduplicated in order, bounded; raises BadParameter otherwise."""
     out: Filters = {}
     for facet, values in (filters or {}).items():
-        if facet not in FACETS:
+        if facet not in SPECS:
             raise BadParameter(
                 f"Filtre inconnu : « {facet[:40]} ».",
-                remedy="Filtres possibles : " + ", ".join(FACETS) + ".",
+                remedy="Filtres possibles : " + ", ".join(FACET_NAMES) + ".",
             )
         kept: dict[str, None] = {}
         for value in values:
@@ -56,14 +58,20 @@ def normalize_filters(filters: Mapping[str, Iterable[str]] | None) -> Filters:
             )
         if kept:
             out[facet] = tuple(kept)
-    return out
+    total = sum(len(values) for values in out.values())
+    if total > MAX_VALUES_IN_TOTAL:
+        raise BadParameter(
+            f"Trop de filtres cochés ({total}).",
+            remedy=f"Cochez au plus {MAX_VALUES_IN_TOTAL} valeurs en tout.",
+        )
+    return {facet: out[facet] for facet in FACET_NAMES if facet in out}
 
 
-def filter_masks(generation: "Generation", filters: Filters) -> dict[str, "BoolArray"]:
+def filter_masks(generation: Generation, filters: Filters) -> dict[str, BoolArray]:
     return {facet: generation.columns[facet].mask(list(values)) for facet, values in filters.items()}
 
 
-def combine(generation: "Generation", masks: Mapping[str, "BoolArray"], *, skip: str | None = None) -> "BoolArray":
+def combine(generation: Generation, masks: Mapping[str, BoolArray], *, skip: str | None = None) -> BoolArray:
     """Live documents passing every facet filter except ``skip``'s."""
     result = generation.live.copy()
     for facet, mask in masks.items():
@@ -72,19 +80,24 @@ def combine(generation: "Generation", masks: Mapping[str, "BoolArray"], *, skip:
     return result
 
 
-def _parent(generation: "Generation", facet: str, value: str) -> str | None:
+def _parent(generation: Generation, facet: str, value: str) -> str | None:
+    """The parent value (a profession's sector, a region's country), from the generation's labels,
+    else from the code itself (``M1718`` -> ``M``, ``FR-BRE`` -> ``FR``)."""
+    if SPECS[facet].parent is None:
+        return None
+    known = generation.parent(facet, value)
+    if known:
+        return known
     if facet == "profession":
-        return generation.parent("profession", value) or (value[:1] if value else None)
-    if facet == "region":
-        return generation.parent("region", value) or (value.split("-", 1)[0] if "-" in value else None)
-    return None
+        return value[:1] or None
+    return value.split("-", 1)[0] if "-" in value else None
 
 
-def facets(generation: "Generation", match: "BoolArray", filters: Filters) -> dict[str, Facet]:
+def facets(generation: Generation, match: BoolArray, filters: Filters) -> dict[str, Facet]:
     """Every facet's values with disjunctive counts for the documents in ``match``."""
     masks = filter_masks(generation, filters)
     out: dict[str, Facet] = {}
-    for facet in FACETS:
+    for facet in FACET_NAMES:
         base = match & combine(generation, masks, skip=facet)
         counts = generation.columns[facet].counts(base)
         selected = filters.get(facet, ())
@@ -105,7 +118,7 @@ def facets(generation: "Generation", match: "BoolArray", filters: Filters) -> di
     return out
 
 
-def all_values(generation: "Generation", facet: str) -> list[FacetValue]:
+def all_values(generation: Generation, facet: str) -> list[FacetValue]:
     """Every value of a facet over the whole generation (for /api/facets and the home page)."""
     counts = generation.columns[facet].counts(generation.live)
     labels = generation.labels.get(facet, {})
@@ -117,5 +130,5 @@ def all_values(generation: "Generation", facet: str) -> list[FacetValue]:
     return values
 
 
-def count(mask: "BoolArray") -> int:
+def count(mask: BoolArray) -> int:
     return int(np.count_nonzero(mask))

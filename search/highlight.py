@@ -1,4 +1,4 @@
-"""Snippets: about 200 characters of the section that matched best, matched words marked.
+"""Snippets: about 200 characters of a section (``search.hits`` chooses it), matched words marked.
 
 Matching is done on analysed tokens, so accent, gender and plural variants of a query word
 are marked too (``infirmiere`` marks « infirmières »). The HTML is built from escaped text:
@@ -20,9 +20,6 @@ from whoosh.analysis import Analyzer
 from search.analysis import french_analyzer
 
 SNIPPET_CHARS = 200
-SECTION_ORDER: tuple[str, ...] = ("conseils", "metier", "parcours", "passion")
-"""Tie-break between sections that match equally well: advice first, as for ranking (the
-section itself is chosen from the postings, ``search.query._best_section``)."""
 
 
 @functools.lru_cache(maxsize=1)

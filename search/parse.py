@@ -4,16 +4,16 @@
 Whoosh's query parser. Limits keep every query cheap.
 
 >>> parse_query('infirmière "bloc opératoire" -nuit')
-ParsedQuery(words=('infirmière',), phrases=(('bloc', 'opératoire'),), excluded=('nuit',), last_word_complete=True)
+ParsedQuery(words=('infirmière',), phrases=(('bloc', 'opératoire'),), excluded=('nuit',))
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from search.errors import BadQuery
+from search.text import clean_text
 
 MAX_CHARS = 200
 MAX_WORDS = 16
@@ -28,7 +28,6 @@ class ParsedQuery:
     words: tuple[str, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
     excluded: tuple[str, ...] = ()
-    last_word_complete: bool = True  # False when the text ends inside a word (search-as-you-type)
 
     @property
     def empty(self) -> bool:
@@ -38,24 +37,6 @@ class ParsedQuery:
     def text(self) -> str:
         parts = list(self.words) + ['"' + " ".join(p) + '"' for p in self.phrases] + ["-" + e for e in self.excluded]
         return " ".join(parts)
-
-
-def clean(text: str) -> str:
-    """NFC, no control or format characters (RTL overrides, NUL), no lone surrogates, spaces collapsed."""
-    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
-    text = unicodedata.normalize("NFC", text)
-    kept = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            kept.append(" " if ch in "\t\n\r" else "")
-        else:
-            kept.append(ch)
-    return " ".join("".join(kept).split())
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _split_words(text: str) -> list[str]:
@@ -71,7 +52,7 @@ def parse_query(text: str) -> ParsedQuery:
             f"Votre recherche est trop longue ({len(raw)} caractères).",
             remedy=f"Raccourcissez-la à {MAX_CHARS} caractères au plus : quelques mots suffisent.",
         )
-    cleaned = clean(raw).translate(_QUOTES)
+    cleaned = clean_text(raw).translate(_QUOTES)
     if len(cleaned) > MAX_CHARS:
         raise BadQuery(
             f"Votre recherche est trop longue ({len(cleaned)} caractères).",
@@ -104,10 +85,4 @@ def parse_query(text: str) -> ParsedQuery:
             f"Votre recherche compte trop de mots ({count}).",
             remedy=f"Gardez au plus {MAX_WORDS} mots : les plus parlants suffisent.",
         )
-    ends_in_word = bool(cleaned) and not cleaned[-1].isspace() and not cleaned.endswith('"')
-    return ParsedQuery(
-        words=tuple(words),
-        phrases=tuple(phrases),
-        excluded=tuple(excluded),
-        last_word_complete=not (ends_in_word and bool(words) and cleaned.rstrip().endswith(words[-1])),
-    )
+    return ParsedQuery(words=tuple(words), phrases=tuple(phrases), excluded=tuple(excluded))

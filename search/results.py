@@ -13,15 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-FACET_LABELS: dict[str, str] = {
-    "sector": "Secteur",
-    "profession": "Métier",
-    "country": "Pays",
-    "region": "Région",
-    "theme": "Conseils",
-}
-
-
 @dataclass(frozen=True)
 class FacetValue:
     value: str

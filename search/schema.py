@@ -5,8 +5,9 @@ Text fields, one per section so that snippets and boosts can tell them apart::
     profession (x4) > rome_label (x2) > conseils (x1.6) > metier (x1.3) > parcours, passion, name (x1)
 
 Facet fields are stored, sortable ID columns (``sector``, ``rome``, ``country``,
-``region``, and ``theme_key`` holding the comma-separated themes); ``published`` is an integer ``YYYYMMDD`` column for sorting by date. Columns are
-what the per-generation facet cache (``search.index``) reads, without touching stored text.
+``region``, and ``theme_key`` holding the comma-separated themes; ``search.facet_specs``
+names which column holds each facet); ``published`` is an integer ``YYYYMMDD`` column for
+sorting by date. Columns are what ``search.generation`` reads, without touching stored text.
 """
 
 from __future__ import annotations
@@ -27,18 +28,6 @@ FIELD_BOOSTS: dict[str, float] = {
     "parcours": 1.0,
     "passion": 1.0,
     "name": 1.0,
-}
-
-SECTION_FIELDS: tuple[str, ...] = ("metier", "parcours", "passion", "conseils")
-FACET_FIELDS: tuple[str, ...] = ("sector", "profession", "country", "region", "theme")
-"""Facet names as used in URLs, the CLI and JSON; ``profession`` is stored in the ``rome`` column."""
-
-FACET_COLUMNS: dict[str, str] = {
-    "sector": "sector",
-    "profession": "rome",
-    "country": "country",
-    "region": "region",
-    "theme": "themes",
 }
 
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from search.analysis import fold
-from search.parse import clean
+from search.generation import Generation
+from search.text import clean_text
 from search.vocabulary import vocabulary
-
-if TYPE_CHECKING:
-    from search.index import Generation
 
 _WORD_BREAK = re.compile(r"[^0-9a-z]+")
 MAX_SUGGESTIONS = 10
@@ -36,19 +34,14 @@ class Suggestion:
 class Professions:
     """Every profession title of a generation (volunteers' words and ROME labels), by folded word starts."""
 
-    def __init__(self, generation: "Generation") -> None:
+    def __init__(self, generation: Generation) -> None:
         counts: dict[str, tuple[str, int]] = {}
-        with generation.searcher() as searcher:
-            column: Any = searcher.reader().column_reader("profession_text")
-            for docnum in range(generation.size):
-                if not generation.live[docnum]:
-                    continue
-                raw = column[docnum]
-                title = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
-                if title:
-                    key = fold(title)
-                    shown, n = counts.get(key, (title, 0))
-                    counts[key] = (shown, n + 1)
+        titles = generation.store.column("profession_text")
+        for docnum, title in enumerate(titles):
+            if generation.live[docnum] and title:
+                key = fold(title)
+                shown, n = counts.get(key, (title, 0))
+                counts[key] = (shown, n + 1)
         # index every word start of every title: "ingenieur du son" is found by "son" too
         self.entries: list[tuple[str, str, str, int]] = []
         for key, (shown, n) in counts.items():
@@ -70,15 +63,15 @@ class Professions:
         return ranked[:limit]
 
 
-def professions(generation: "Generation") -> Professions:
+def professions(generation: Generation) -> Professions:
     """The generation's profession titles, built on first use."""
-    return generation.cached("professions", Professions)
+    return generation.memo.get("professions", lambda: Professions(generation))
 
 
-def suggest(generation: "Generation", prefix: str, *, limit: int = 8) -> list[Suggestion]:
+def suggest(generation: Generation, prefix: str, *, limit: int = 8) -> list[Suggestion]:
     """Completions of what was typed so far, bounded; empty for an empty prefix."""
     limit = max(1, min(limit, MAX_SUGGESTIONS))
-    text = " ".join(w for w in _WORD_BREAK.split(fold(clean(prefix or "")[:MAX_PREFIX])) if w)
+    text = " ".join(w for w in _WORD_BREAK.split(fold(clean_text(prefix or "")[:MAX_PREFIX])) if w)
     if len(text) < 2:
         return []
     out = professions(generation).find(text, limit)

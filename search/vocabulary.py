@@ -2,9 +2,11 @@
 
 Built once per generation from its ``words.json`` (lower-case surface words, accents kept, with
 their document frequencies), which the indexer writes with every generation and keeps exact
-through updates and withdrawals (a withdrawn testimonial's words leave it with the testimonial). Lookups use folded words (``fold`` of the one
-analyzer module), so ``infirmiere`` finds ``infirmière``; display uses the most frequent
-accented spelling.
+through updates and withdrawals. A testimonial withdrawn since the generation was built
+(hidden through the ledger) takes its words with it at once: they are subtracted here, so
+autocomplete never offers them, even if the purge of the files was interrupted. Lookups use
+folded words (``fold`` of the one analyzer module), so ``infirmiere`` finds ``infirmière``;
+display uses the most frequent accented spelling.
 
 >>> vocab.corrections("infirmeire")  # doctest: +SKIP
 [Correction(word='infirmière', folded='infirmiere', distance=2, df=12)]
@@ -17,22 +19,23 @@ import json
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
 from search.analysis import fold
-
-if TYPE_CHECKING:
-    from search.index import Generation
+from search.generation import Generation
+from search.layout import VOCABULARY
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
-VOCABULARY_FILE = "words.json"
+VOCABULARY_FIELDS: tuple[str, ...] = ("profession", "rome_label", "metier", "parcours", "passion", "conseils")
+"""The stored fields whose words a document adds to the vocabulary."""
 MAX_CORRECTIONS = 3
 """How many corrected spellings one typed word may expand into."""
 
@@ -46,29 +49,32 @@ def surface_words(*texts: str) -> list[str]:
     return list(seen)
 
 
-def document_words(*texts: str) -> list[str]:
-    """The words of one document counted in the vocabulary (its profession, fiche label and sections)."""
-    return surface_words(*texts)
+def stored_words(fields: Mapping[str, Any]) -> list[str]:
+    """The words one document adds to the vocabulary, from its fields (``VOCABULARY_FIELDS``)."""
+    return surface_words(*(str(fields.get(name) or "") for name in VOCABULARY_FIELDS))
+
+
+def _as_counts(data: Any) -> dict[str, int]:
+    return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def read_counts(generation_dir: Path) -> dict[str, int]:
-    """``words.json`` of a generation: {surface word: document frequency}; empty when absent."""
+    """``words.json`` of a generation directory: {surface word: document frequency}; empty when absent."""
     try:
-        with open(generation_dir / VOCABULARY_FILE, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(generation_dir / VOCABULARY, encoding="utf-8") as handle:
+            return _as_counts(json.load(handle))
     except FileNotFoundError:
         return {}
-    return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def write_counts(generation_dir: Path, counts: Mapping[str, int]) -> None:
     kept = {word: df for word, df in sorted(counts.items()) if df > 0}
-    tmp = generation_dir / f".{VOCABULARY_FILE}.tmp"
+    tmp = generation_dir / f".{VOCABULARY}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(kept, handle, ensure_ascii=False, separators=(",", ":"))
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, generation_dir / VOCABULARY_FILE)
+    os.replace(tmp, generation_dir / VOCABULARY)
 
 
 def allowed_distance(folded: str) -> int:
@@ -108,8 +114,14 @@ class Vocabulary:
         return cls(entries)
 
     @classmethod
-    def from_generation(cls, generation: "Generation") -> "Vocabulary":
-        return cls.from_counts(read_counts(generation.path))
+    def from_generation(cls, generation: Generation) -> "Vocabulary":
+        """The generation's words, less those of testimonials hidden since it was built."""
+        counts = Counter(_as_counts(generation.store.read_json(VOCABULARY)))
+        if generation.hidden:
+            hidden = [n for n, doc_id in enumerate(generation.ids) if doc_id in generation.hidden and generation.built_live[n]]
+            for n in hidden:
+                counts.subtract(stored_words(generation.store.stored(n)))
+        return cls.from_counts(counts)
 
     def __contains__(self, folded: str) -> bool:
         return folded in self.entries
@@ -155,6 +167,6 @@ class Vocabulary:
         return found[:limit]
 
 
-def vocabulary(generation: "Generation") -> Vocabulary:
+def vocabulary(generation: Generation) -> Vocabulary:
     """The generation's vocabulary, built on first use."""
-    return generation.cached("vocabulary", Vocabulary.from_generation)
+    return generation.memo.get("vocabulary", lambda: Vocabulary.from_generation(generation))

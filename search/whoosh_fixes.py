@@ -1,4 +1,11 @@
-"""One fix to Whoosh-Reloaded 2.7.5 that Bloomr depends on, applied when ``search`` is imported.
+"""Everything of Bloomr that reaches into Whoosh-Reloaded 2.7.5's internals, in one file.
+
+- ``ViewFile`` (a fix, applied when ``search`` is imported): compound segments read in place.
+- ``segment_lengths``: a segment's field lengths in one read of its length column.
+- ``segment_prefixes``: the file-name prefixes of an index's segments (checking a new generation).
+- ``TrackingStorage``: a storage that closes the files Whoosh leaks when a segment is damaged.
+
+``tests/test_whoosh_fixes.py`` fails when Whoosh changes under any of them.
 
 Whoosh memory-maps a compound segment file, then opens each sub-file as
 ``BufferFile(memoryview)``, whose constructor copies the view into a ``BytesIO``: every
@@ -14,8 +21,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.filedb import compound
-from whoosh.filedb.structfile import BufferFile
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.util.numeric import byte_to_length
+
+_BYTE_LENGTHS = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
 class _ViewIO:
@@ -81,6 +95,44 @@ class ViewFile(BufferFile):  # type: ignore[misc]
 
     def subset(self, position: int, length: int, name: str | None = None) -> "ViewFile":
         return ViewFile(self._buf[position : position + length], name=name or self._name)
+
+
+def segment_lengths(segment_reader: Any, field: str, count: int) -> npt.NDArray[np.float32]:
+    """All field lengths of one segment from its byte-coded length column (Whoosh 2.7 codec);
+    document by document when the codec has no such column."""
+    try:
+        column = segment_reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+    except AttributeError:
+        column = None
+    if column is not None:
+        raw = np.fromiter((int(b) for b in column), dtype=np.int64, count=count)
+        lengths: npt.NDArray[np.float32] = _BYTE_LENGTHS[raw]
+        return lengths
+    return np.asarray([segment_reader.doc_field_length(d, field) for d in range(count)], dtype=np.float32)
+
+
+def segment_prefixes(ix: Any) -> tuple[str, ...]:
+    """``("MAIN_a1b2c3.",  …)``: every file of a segment starts with one of these."""
+    return tuple(f"{segment.segment_id()}." for segment in ix._segments())
+
+
+class TrackingStorage(FileStorage):  # type: ignore[misc]
+    """A read-only FileStorage that remembers the files it opened: on a damaged segment Whoosh
+    fails half-way through opening it and leaks the file (``CompoundStorage.__init__``)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, readonly=True)
+        self.opened: list[StructFile] = []
+
+    def open_file(self, name: str, **kwargs: object) -> StructFile:
+        handle: StructFile = super().open_file(name, **kwargs)
+        self.opened.append(handle)
+        return handle
+
+    def close_leaked(self) -> None:
+        for handle in self.opened:
+            if not handle.is_closed:
+                handle.close()
 
 
 def apply() -> None:

@@ -17,10 +17,13 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from bloomr.settings import Settings
+from web.settings import Settings
 from web.app import create_app
 from web.openapi import openapi_document
-from web.params import FACETS, MAX_VALUE_CHARS, MAX_VALUES_PER_FACET, clean_text
+from search.facet_specs import FACET_NAMES as FACETS
+from search.facet_specs import MAX_VALUES_PER_FACET
+from search.text import clean_text
+from web.params import MAX_VALUE_CHARS
 
 METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 DOCUMENT = openapi_document()

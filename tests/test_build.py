@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indexer import generations as gens
-from indexer.build import BuildReport, _publish, _verify, build_index, rollback, update_index
+from indexer.build import BuildReport, _publish, _verify, build_index, read_sources, rollback, update_index
 from indexer.corpus import load_corpus
 from indexer.taxonomy import load_taxonomy
 from search.errors import IndexDamaged, IndexMissing
@@ -50,7 +50,9 @@ def test_build_switches_current_to_a_complete_generation(good_corpus: Path, tmp_
     assert entries(index_dir) == ["current", report.generation]
     meta = gens.read_meta(index_dir / report.generation)
     assert meta["count"] == 8 and meta["generation"] == report.generation
-    assert set(meta["hashes"]) == GOOD_IDS  # type: ignore[arg-type]
+    hashes, sources = read_sources(index_dir / report.generation)
+    assert set(hashes) == set(sources) == GOOD_IDS
+    assert "hashes" not in meta and "sources" not in meta  # readers never load what only the indexer needs
     assert meta["withdrawn"] == ["xavier-developpeur-retire"]
     generation = IndexHandle(index_dir).current()
     assert generation.count == 8

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from bloomr.settings import Settings
+from web.settings import Settings
 from indexer import generations as gens
 from indexer.build import _publish
 from indexer.pipeline import index_corpus
@@ -366,7 +366,7 @@ def test_rebuilds_while_8_threads_search(tmp_path: Path, corpus_a: Path) -> None
                 if word == "" and found.total != generation.count:
                     errors.append(f"browse total {found.total} != generation count {generation.count}")
                 for hit in found.hits:
-                    generation.stored(generation.docnum[hit.id])
+                    generation.store.stored(generation.docnum[hit.id])
             except Exception as exc:  # every failure is counted and shown
                 errors.append(f"{type(exc).__name__}: {exc}")
             done_searches[n] += 1

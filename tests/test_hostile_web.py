@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from bloomr.settings import Settings
+from web.settings import Settings
 from web.app import create_app
 
 PAGES = ("/recherche", "/api/search")

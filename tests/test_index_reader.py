@@ -10,7 +10,8 @@ import pytest
 
 from search.errors import Gone, IndexMissing
 from search.documents import get_testimonial
-from search.index import LEDGER, IndexHandle
+from search.index import IndexHandle
+from search.layout import LEDGER
 from search.query import search
 from search.suggest import suggest
 

@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search.index import Generation, IndexHandle
+from search.generation import Generation
+from search.index import IndexHandle
 from search.parse import parse_query
-from search.query import compile_query, search
-from search.scoring import postings_cache, term_mask, top
+from search.plan import Unit, compile_query
+from search.query import search
+from search.schema import TEXT_FIELDS
+from search.scoring import term_mask, top
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +22,17 @@ def gen(index_dir: Path) -> Generation:
     return IndexHandle(index_dir).current()
 
 
+def _whoosh_query(unit: Unit) -> wq.Query:
+    if unit.phrase:
+        return wq.Or([wq.Phrase(f, list(unit.phrase)) for f in TEXT_FIELDS])
+    return wq.Or([wq.Term(f, token, boost=boost) for token, boost in unit.alternatives for f in TEXT_FIELDS])
+
+
 @pytest.mark.parametrize("text", ["infirmier", "aide soignante", "stages", "apprentissage école", "réseau clients", "la"])
 def test_ranking_equals_whoosh_bm25f(gen: Generation, text: str) -> None:
     plan = compile_query(gen, parse_query(text))
-    whoosh_query = wq.And([unit.whoosh() for unit in plan.required])
-    with gen.searcher() as searcher:
+    whoosh_query = wq.And([_whoosh_query(unit) for unit in plan.required])
+    with gen.store.whoosh_searcher() as searcher:
         expected = [(searcher.stored_fields(h.docnum)["id"], round(h.score, 3)) for h in searcher.search(whoosh_query, limit=20)]
     expected.sort(key=lambda item: (-item[1], item[0]))  # equal scores: ours break ties by id
     ours = [(h.id, round(h.score, 3)) for h in search(gen, text, page_size=20).hits]
@@ -31,17 +40,16 @@ def test_ranking_equals_whoosh_bm25f(gen: Generation, text: str) -> None:
 
 
 def test_term_mask_matches_whoosh_documents(gen: Generation) -> None:
-    with gen.searcher() as searcher:
+    with gen.store.whoosh_searcher() as searcher:
         expected = sorted(searcher.docs_for_query(wq.Term("conseils", "stag")))
     assert np.flatnonzero(term_mask(gen, [("conseils", "stag")])).tolist() == expected
 
 
 def test_field_lengths_read_in_bulk_equal_whoosh(gen: Generation) -> None:
-    cache = postings_cache(gen)
-    with gen.searcher() as searcher:
+    with gen.store.whoosh_searcher() as searcher:
         reader = searcher.reader()
         for field in ("metier", "conseils", "profession"):
-            bulk = cache.lengths(field)
+            bulk = gen.store.lengths(field)
             assert [int(x) for x in bulk] == [reader.doc_field_length(d, field) for d in range(gen.size)]
 
 
@@ -61,7 +69,7 @@ def test_phrase_mask_equals_whoosh_phrases(gen: Generation, tokens: list[str]) -
     from search.schema import TEXT_FIELDS
     from search.scoring import phrase_mask
 
-    with gen.searcher() as searcher:
+    with gen.store.whoosh_searcher() as searcher:
         expected = sorted(searcher.docs_for_query(wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS])))
     assert np.flatnonzero(phrase_mask(gen, TEXT_FIELDS, tokens)).tolist() == expected
 
@@ -71,16 +79,16 @@ def test_phrases_with_stop_words_inside_equal_whoosh(gen: Generation, tokens: li
     from search.schema import TEXT_FIELDS
     from search.scoring import phrase_mask
 
-    with gen.searcher() as searcher:
+    with gen.store.whoosh_searcher() as searcher:
         expected = sorted(searcher.docs_for_query(wq.Or([wq.Phrase(f, tokens) for f in TEXT_FIELDS])))
     assert np.flatnonzero(phrase_mask(gen, TEXT_FIELDS, tokens)).tolist() == expected
 
 
 def test_lru_keeps_the_most_recently_used_within_its_budget() -> None:
-    from search.scoring import _Lru
+    from search.lru import Lru
 
     reads: list[str] = []
-    cache: _Lru[str, str] = _Lru(budget=6, weight=len)
+    cache: Lru[str, str] = Lru(budget=6, weight=len, max_entries=100)
 
     def get(key: str) -> str:
         return cache.get(key, lambda: reads.append(key) or key * 2)

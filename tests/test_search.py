@@ -8,7 +8,8 @@ import pytest
 
 from search.documents import get_testimonial, related
 from search.errors import BadParameter, BadQuery, Gone, NotFound
-from search.index import Generation, IndexHandle
+from search.generation import Generation
+from search.index import IndexHandle
 from search.query import search
 from search.suggest import suggest
 

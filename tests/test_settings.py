@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bloomr.cli import build_parser
-from bloomr.settings import SETTINGS, Settings, settings_help
+from web.settings import SETTINGS, Settings, settings_help
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

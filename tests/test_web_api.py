@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from bloomr.settings import Settings
+from web.settings import Settings
 from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.taxonomy import load_taxonomy

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from bloomr.settings import Settings
+from web.settings import Settings
 from web.app import create_app
 from web.security import CSP
 

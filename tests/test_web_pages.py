@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from bloomr.settings import Settings
+from web.settings import Settings
 from web.app import create_app
 
 

@@ -12,7 +12,9 @@ from starlette.datastructures import QueryParams
 from search.errors import BadParameter, BadQuery
 from web import urls
 from web.french import long_date, number, plural, quoted
-from web.params import MAX_QUERY_CHARS, MAX_VALUES_PER_FACET, SearchParams, clean_text, parse_search
+from search.facet_specs import MAX_VALUES_PER_FACET
+from search.text import clean_text
+from web.params import MAX_QUERY_CHARS, SearchParams, parse_search
 from web.present import safe_snippet
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from search.results import Facet, FacetValue, SearchResults
 from web.params import SearchParams
-from web.present import CHILDREN_SHOWN, facet_groups
+from web.present import CHILDREN_SHOWN, facet_groups, facet_values
 
 
 def results_with(professions: int, selected_sector: bool = False, selected_child: str | None = None) -> SearchResults:
@@ -21,7 +21,7 @@ def results_with(professions: int, selected_sector: bool = False, selected_child
 
 
 def sector_group(results: SearchResults, params: SearchParams) -> dict[str, object]:
-    return facet_groups(results, params)[0]["values"][0]  # type: ignore[no-any-return]
+    return facet_groups(facet_values(results, params))[0]["values"][0]  # type: ignore[no-any-return]
 
 
 def test_unticked_parent_lists_its_top_children_and_says_how_many_more() -> None:

@@ -15,7 +15,7 @@ from search.whoosh_fixes import ViewFile, _ViewIO
 def test_compound_storage_opens_sub_files_as_views(index_dir: Path) -> None:
     assert compound.BufferFile is ViewFile
     generation = IndexHandle(index_dir).current()
-    with generation.searcher() as searcher:
+    with generation.store.whoosh_searcher() as searcher:
         assert searcher.doc_count() == generation.count
 
 

@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from search.documents import get_testimonial, related
-from search.facets import FACETS, all_values
+from search.facet_specs import FACET_LABELS, FACET_NAMES
+from search.facets import all_values
 from search.query import search
-from search.results import FACET_LABELS
 from search.suggest import suggest
 from web import urls
 from web.openapi import openapi_document
 from web.params import parse_suggest
+from web.present import facet_values
 from web.views import current, search_params
 
 KIND_LABELS = {"profession": "métier", "word": "mot"}
@@ -39,6 +40,7 @@ def search_api(request: Request) -> Response:
         budget_ms=request.app.state.settings.search_budget_ms,
     )
     body = found.to_dict()
+    body["facets"] = facet_values(found, params)  # the same dicts as the page's, toggle URLs included
     if params.seed is not None:
         body["seed"] = params.seed
     return JSONResponse(body)
@@ -76,7 +78,7 @@ def facets_api(request: Request) -> Response:
             "count": generation.count,
             "facets": {
                 facet: {"label": FACET_LABELS[facet], "values": [v.to_dict() for v in all_values(generation, facet)]}
-                for facet in FACETS
+                for facet in FACET_NAMES
             },
         }
     )

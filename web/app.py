@@ -1,6 +1,6 @@
 """``create_app(settings) -> Starlette``: routes, templates, middleware, one error path.
 
-Nothing happens at import time. The lifespan opens ``search.index.IndexHandle(settings.index)``
+Nothing happens at import time. The lifespan opens ``search.index.IndexHandle(settings.index, on_open=search.warm.warm)``
 and stores it as ``app.state.index``; each request asks it for the current generation, so a
 rebuild or a withdrawal is served without a restart::
 
@@ -24,12 +24,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from bloomr.settings import Settings
 from search.errors import BloomrError
 from search.index import IndexHandle
+from search.warm import warm
 from web import api, errors, french, urls, views
 from web.params import MAX_QUERY_CHARS
+from web.routes import PATHS
+from web.routes import STATIC as STATIC_PATH
 from web.security import GuardMiddleware
+from web.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -67,7 +70,7 @@ def make_templates() -> Jinja2Templates:
     versions = static_versions()
 
     def static_url(name: str) -> str:
-        return f"/static/{name}?v={versions.get(name, '0')}"
+        return f"{STATIC_PATH}/{name}?v={versions.get(name, '0')}"
 
     env.filters.update(number=french.number, plural=french.plural, long_date=french.long_date, quoted=french.quoted)
     env.globals.update(
@@ -90,23 +93,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Searches run in the thread pool; a few threads keep the CPU busy on 2 cores, while
         # each extra concurrent search costs a Whoosh searcher's caches (tens of MB at 100k).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        app.state.index = IndexHandle(settings.index)
+        app.state.index = IndexHandle(settings.index, on_open=warm)
         yield
 
-    routes = [
-        Route("/", views.home, name="home"),
-        Route(urls.SEARCH, views.results, name="results"),
-        Route("/temoignages/{testimonial_id}", views.testimonial, name="testimonial"),
-        Route(urls.ABOUT, views.about, name="about"),
-        Route(urls.RANDOM, views.random_testimonial, name="random"),
-        Route("/healthz", api.healthz, name="healthz"),
-        Route("/api/search", api.search_api, name="api_search"),
-        Route("/api/testimonials/{testimonial_id}", api.testimonial_api, name="api_testimonial"),
-        Route("/api/suggest", api.suggest_api, name="api_suggest"),
-        Route("/api/facets", api.facets_api, name="api_facets"),
-        Route("/api/openapi.json", api.openapi, name="openapi"),
-        Mount("/static", VersionedStatic(directory=str(STATIC)), name="static"),
-    ]
+    endpoints = {
+        "home": views.home,
+        "results": views.results,
+        "testimonial": views.testimonial,
+        "about": views.about,
+        "random": views.random_testimonial,
+        "healthz": api.healthz,
+        "api_search": api.search_api,
+        "api_testimonial": api.testimonial_api,
+        "api_suggest": api.suggest_api,
+        "api_facets": api.facets_api,
+        "openapi": api.openapi,
+    }
+    routes = [Route(PATHS[name], endpoint, name=name) for name, endpoint in endpoints.items()]
+    routes.append(Mount(STATIC_PATH, VersionedStatic(directory=str(STATIC)), name="static"))
     hosts = list(settings.allowed_hosts) or ["127.0.0.1", "localhost"]
     middleware = [
         Middleware(GuardMiddleware, render_crash=errors.crash, debug=settings.debug),

@@ -8,16 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.params import (
-    FACETS,
-    MAX_PAGE,
-    MAX_PAGE_SIZE,
-    MAX_QUERY_CHARS,
-    MAX_SEED,
-    MAX_VALUE_CHARS,
-    MAX_VALUES_PER_FACET,
-    SORTS,
-)
+from search.facet_specs import FACET_NAMES, MAX_VALUES_PER_FACET
+from web.params import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_SEED, MAX_VALUE_CHARS, SORTS
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -51,7 +43,7 @@ def _search_parameters() -> list[dict[str, Any]]:
             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
         }
     ]
-    for facet in FACETS:
+    for facet in FACET_NAMES:
         params.append(
             {
                 "name": facet,

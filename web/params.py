@@ -14,7 +14,6 @@ ignored (always, on every page), unknown facet values are kept: they simply matc
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
@@ -22,18 +21,16 @@ from starlette.datastructures import QueryParams
 
 from search import parse
 from search.errors import BadParameter, BadQuery
+from search.facet_specs import FACET_NAMES, MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET
+from search.text import clean_text
 from web.french import NBSP, NNBSP, number
-
-FACETS: tuple[str, ...] = ("sector", "profession", "country", "region", "theme")
-"""Facet names as they appear in URLs, in display order."""
 
 SORTS: dict[str, str] = {"relevance": "Pertinence", "recent": "Plus récents", "random": "Au hasard"}
 """Sort keys and their French labels."""
 
 MAX_QUERY_CHARS = parse.MAX_CHARS  # the search library's own bound, checked here before any work
 MAX_QUERY_WORDS = parse.MAX_WORDS * 2  # a cheap early bound; search.parse counts words exactly
-MAX_VALUE_CHARS = 64
-MAX_VALUES_PER_FACET = 40
+MAX_VALUE_CHARS = MAX_VALUE_LENGTH
 MAX_PARAMS = 120
 MAX_QUERY_STRING = 8192
 MAX_PAGE = 1000
@@ -41,8 +38,6 @@ MAX_PAGE_SIZE = 50  # below search.query.MAX_PAGE_SIZE
 MAX_SEED = 2**31 - 1
 
 _INTEGER = re.compile(r"[0-9]{1,10}")
-# Bidirectional overrides and isolates would let a query reorder the text it is echoed in.
-_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), None)
 
 
 @dataclass(frozen=True)
@@ -74,22 +69,6 @@ class SearchParams:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def clean_text(text: str) -> str:
-    """NFC, no control, surrogate or bidi characters, whitespace collapsed.
-
-    ``clean_text(" e\\u0301te\\u0301\\x00 ") == "été"``.
-    """
-    text = unicodedata.normalize("NFC", text).translate(_BIDI)
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cs", "Co", "Cn") or category == "Zl" or category == "Zp":
-            kept.append(" " if char in "\t\n\r\x0b\x0c\u2028\u2029" else "")
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())
-
-
 def _integer(name: str, raw: str, low: int, high: int, what: str) -> int:
     text = raw.strip()
     if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
@@ -117,8 +96,8 @@ def check_size(query_string: str, items: Iterable[tuple[str, str]]) -> list[tupl
     return pairs
 
 
-def parse_query(raw: str) -> str:
-    """The cleaned free text; too long or too many words is a ``BadQuery``."""
+def parse_q(raw: str) -> str:
+    """The cleaned free text of ``q``; too long or too many words is a ``BadQuery``."""
     if len(raw) > MAX_QUERY_CHARS:  # counted as sent, before any work: the bound of the OpenAPI document
         raise _too_long(len(raw))
     q = clean_text(raw)
@@ -154,8 +133,8 @@ def parse_search(
     seed: int | None = None
     for name, raw in pairs:
         if name == "q":
-            q = parse_query(raw)
-        elif name in FACETS:
+            q = parse_q(raw)
+        elif name in FACET_NAMES:
             value = clean_text(raw)
             if not value:
                 continue
@@ -193,7 +172,7 @@ def parse_search(
         # any other name is ignored: trackers and old links must not break a page
     return SearchParams(
         q=q,
-        filters={facet: tuple(filters[facet]) for facet in FACETS if facet in filters},
+        filters={facet: tuple(filters[facet]) for facet in FACET_NAMES if facet in filters},
         sort=sort,
         page=page,
         page_size=page_size,

@@ -14,17 +14,16 @@ receives ``results_page(results, params, generation)``::
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup, escape
 
-from search.results import FACET_LABELS, Facet, FacetValue, Hit, SearchResults
+from search.facet_specs import CHILD_FACET, FACET_LABELS, FACET_NAMES
+from search.generation import Generation
+from search.results import FacetValue, Hit, SearchResults
 from web import urls
 from web.french import number, plural, quoted
 from web.params import SORTS, SearchParams
-
-if TYPE_CHECKING:
-    from search.index import Generation
 
 GROUPS: tuple[tuple[str, str | None, str, str], ...] = (
     # (parent facet, child facet, group label, children summary)
@@ -66,18 +65,31 @@ def _input_id(facet: str, value: str) -> str:
     return f"f-{facet}-{_ID_UNSAFE.sub('_', value)}"
 
 
-def _value_view(params: SearchParams, facet: str, item: FacetValue, parents: dict[str, str] | None) -> dict[str, Any]:
-    return {
-        "facet": facet,
-        "value": item.value,
-        "label": item.label,
-        "count": item.count,
-        "selected": item.selected,
-        "toggle_url": urls.toggle_url(params, facet, item.value, parents=parents),
-        "input_id": _input_id(facet, item.value),
-        "children": [],
-        "children_open": False,
-    }
+def facet_values(results: SearchResults, params: SearchParams) -> dict[str, list[dict[str, Any]]]:
+    """Every facet's values as plain dicts with their toggle URL: the JSON of ``/api/search`` and
+    the items of the page's facet groups are these same dicts.
+
+    ``{"region": [{"value": "FR-BRE", "label": "Bretagne", "count": 3, "selected": True,
+    "parent": "FR", "toggle_url": "/recherche?region=FR-BRE"}, …], …}``
+    """
+    out: dict[str, list[dict[str, Any]]] = {}
+    for facet in FACET_NAMES:
+        found = results.facets.get(facet)
+        if found is None:
+            continue
+        child = CHILD_FACET.get(facet)
+        child_values = results.facets[child].values if child and child in results.facets else ()
+        parents = {v.value: v.parent or "" for v in child_values} if child else None
+        out[facet] = [
+            {**item.to_dict(), "toggle_url": urls.toggle_url(params, facet, item.value, parents=parents)}
+            for item in found.values
+        ]
+    return out
+
+
+def _value_view(facet: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A facet value as the page lists it: the same dict, with its checkbox id and nested children."""
+    return {**item, "facet": facet, "input_id": _input_id(facet, item["value"]), "children": [], "children_open": False}
 
 
 CHILDREN_SHOWN = 8
@@ -95,27 +107,24 @@ def _trim_children(view: dict[str, Any]) -> None:
     view["children"] = shown
 
 
-def facet_groups(results: SearchResults, params: SearchParams) -> list[dict[str, Any]]:
-    """The three facet groups, children nested under their parent value."""
+def facet_groups(values_by_facet: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The three facet groups of the page, children nested under their parent value."""
     groups = []
     for parent_facet, child_facet, label, child_label in GROUPS:
-        parent: Facet | None = results.facets.get(parent_facet)
-        if parent is None:
+        if parent_facet not in values_by_facet:
             continue
-        child: Facet | None = results.facets.get(child_facet) if child_facet else None
-        parents = {v.value: v.parent or "" for v in child.values} if child else None
-        values = [_value_view(params, parent_facet, item, parents) for item in parent.values]
+        values = [_value_view(parent_facet, item) for item in values_by_facet[parent_facet]]
         by_value = {view["value"]: view for view in values}
         orphans = []
-        if child is not None and child_facet is not None:
-            for item in child.values:
-                view = _value_view(params, child_facet, item, None)
-                holder = by_value.get(item.parent or "")
+        if child_facet is not None:
+            for item in values_by_facet.get(child_facet, []):
+                view = _value_view(child_facet, item)
+                holder = by_value.get(item.get("parent") or "")
                 if holder is None:
                     orphans.append(view)
                     continue
                 holder["children"].append(view)
-                if item.selected or holder["selected"]:
+                if item["selected"] or holder["selected"]:
                     holder["children_open"] = True
         for view in values:
             _trim_children(view)
@@ -132,11 +141,11 @@ def facet_groups(results: SearchResults, params: SearchParams) -> list[dict[str,
     return groups
 
 
-def chips(results: SearchResults, params: SearchParams, generation: "Generation") -> list[dict[str, str]]:
+def chips(results: SearchResults, params: SearchParams, generation: Generation) -> list[dict[str, str]]:
     """One chip per active filter value; removing a sector (country) also removes its professions (regions)."""
     out = []
     for facet, values in params.active_filters.items():
-        child = urls.CHILD_FACET.get(facet)
+        child = CHILD_FACET.get(facet)
         child_values = results.facets[child].values if child and child in results.facets else ()
         parents = {v.value: v.parent or "" for v in child_values} if child else None
         for value in values:
@@ -192,7 +201,7 @@ def count_text(results: SearchResults) -> str:
     return text
 
 
-def results_page(results: SearchResults, params: SearchParams, generation: "Generation") -> dict[str, Any]:
+def results_page(results: SearchResults, params: SearchParams, generation: Generation) -> dict[str, Any]:
     heading = f"Résultats pour {quoted(params.q)}" if params.q else "Tous les témoignages"
     suggestion = None
     if results.suggestion:
@@ -220,7 +229,7 @@ def results_page(results: SearchResults, params: SearchParams, generation: "Gene
         "partial": results.partial,
         "first_rank": (min(results.page, results.pages) - 1) * results.page_size + 1,
         "hits": [hit_view(hit) for hit in results.hits],
-        "facets": facet_groups(results, params),
+        "facets": facet_groups(facet_values(results, params)),
         "chips": chips(results, params, generation),
         "clear_url": urls.clear_url(params),
         "first_page_url": urls.page_url(params, 1),

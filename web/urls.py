@@ -13,17 +13,16 @@ Parameters always come in the same order (``q``, facets in ``FACETS`` order, ``s
 from __future__ import annotations
 
 from typing import Mapping
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from web.params import FACETS, SearchParams
+from search.facet_specs import CHILD_FACET, FACET_NAMES
+from web.params import SearchParams
+from web.routes import path_for
 
-HOME = "/"
-SEARCH = "/recherche"
-ABOUT = "/a-propos"
-RANDOM = "/au-hasard"
-
-CHILD_FACET: dict[str, str] = {"sector": "profession", "country": "region"}
-"""Nested facets: removing a parent value also removes its children (a profession of that sector)."""
+HOME = path_for("home")
+SEARCH = path_for("results")
+ABOUT = path_for("about")
+RANDOM = path_for("random")
 
 
 def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
@@ -31,7 +30,7 @@ def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
     pairs: list[tuple[str, str]] = []
     if params.q:
         pairs.append(("q", params.q))
-    for facet in FACETS:
+    for facet in FACET_NAMES:
         pairs.extend((facet, value) for value in params.filters.get(facet, ()))
     if params.sort is not None:
         pairs.append(("sort", params.sort))
@@ -108,12 +107,12 @@ def words_url(q: str) -> str:
 
 def testimonial_url(testimonial_id: str) -> str:
     """``testimonial_url("ines-monteuse-video") == "/temoignages/ines-monteuse-video"``."""
-    return "/temoignages/" + quote(testimonial_id, safe="")
+    return path_for("testimonial", testimonial_id=testimonial_id)
 
 
 def api_testimonial_url(testimonial_id: str) -> str:
-    return "/api/testimonials/" + quote(testimonial_id, safe="")
+    return path_for("api_testimonial", testimonial_id=testimonial_id)
 
 
 def api_search_url(params: SearchParams) -> str:
-    return search_url(params, base="/api/search")
+    return search_url(params, base=path_for("api_search"))

@@ -1,33 +1,32 @@
 """The HTML pages. Each view parses its parameters, calls ``search/``, and renders a template.
 
-Views are plain ``def`` functions: Starlette runs them in its thread pool, and Whoosh searchers
-are kept per thread by ``search.index.Generation``. Errors are raised, never rendered here:
-``web.errors`` turns every ``BloomrError`` into ``error.html`` with its status.
+Views are plain ``def`` functions: Starlette runs them in its thread pool (``BLOOMR_THREADS``
+threads), and ``search.store`` lends each running search a Whoosh reader from a small pool.
+Errors are raised, never rendered here: ``web.errors`` turns every ``BloomrError`` into
+``error.html`` with its status.
 """
 
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from search.documents import get_testimonial, related
 from search.facets import all_values
+from search.generation import Generation
 from search.query import search
 from web import urls
 from web.params import SearchParams, parse_search
 from web.present import discovery_values, hit_view, places, results_page
 
-if TYPE_CHECKING:
-    from search.index import Generation
-
 LATEST = 6
 RELATED = 4
 
 
-def current(request: Request) -> "Generation":
+def current(request: Request) -> Generation:
     """The serving generation (re-read at every request, so a rebuild is picked up)."""
     generation: Generation = request.app.state.index.current()
     return generation

@@ -1,0 +1,197 @@
+"""``Generation``: one opened index generation, as an immutable value, withdrawals applied.
+
+What a search needs that is keyed on document numbers: the id of each document, its facet
+codes as numpy columns, its date, which documents are live. A generation never changes once
+opened; withdrawals recorded in the ledger after it was built are applied by ``hide``, which
+returns a new value sharing the heavy parts (``IndexHandle`` swaps it in under its lock)::
+
+    generation = open_generation(Path("var/index/gen-…"))
+    later = generation.hide(frozenset({"audrey-consultante"}))
+    later.count == generation.count - 1, later.store is generation.store   # True, True
+
+``memo`` holds values derived from this one (vocabulary, autocomplete titles, phrase masks):
+they are computed on first use and die with it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from search.facet_specs import FACETS
+from search.store import BoolArray, IntArray, Store
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class FacetColumn:
+    """Facet codes per document number: ``values[codes[docnum]]`` is the document's value.
+
+    Single-valued facets use ``codes`` (-1 when absent); the multi-valued theme facet uses
+    ``matrix`` (documents x values) instead.
+    """
+
+    name: str
+    values: tuple[str, ...]
+    codes: IntArray | None = None
+    matrix: BoolArray | None = None
+
+    def index_of(self, value: str) -> int:
+        try:
+            return self.values.index(value)
+        except ValueError:
+            return -1
+
+    def mask(self, selected: list[str] | tuple[str, ...]) -> BoolArray:
+        """Documents having any of ``selected`` (OR within a facet)."""
+        positions = [p for p in (self.index_of(v) for v in selected) if p >= 0]
+        if self.matrix is not None:
+            if not positions:
+                return np.zeros(self.matrix.shape[0], dtype=bool)
+            return np.asarray(self.matrix[:, positions].any(axis=1))
+        assert self.codes is not None
+        if not positions:
+            return np.zeros(self.codes.shape[0], dtype=bool)
+        return np.isin(self.codes, np.asarray(positions, dtype=np.int32))
+
+    def counts(self, mask: BoolArray) -> dict[str, int]:
+        """Count of each value among the documents in ``mask``."""
+        if self.matrix is not None:
+            sums = self.matrix[mask].sum(axis=0)
+        else:
+            assert self.codes is not None
+            codes = self.codes[mask]
+            sums = np.bincount(codes[codes >= 0], minlength=len(self.values))
+        return {value: int(sums[i]) for i, value in enumerate(self.values) if sums[i]}
+
+    def value_of(self, docnum: int) -> str:
+        """The (first) value of one document, ``""`` when it has none."""
+        if self.matrix is not None:
+            found = np.flatnonzero(self.matrix[docnum])
+            return self.values[int(found[0])] if len(found) else ""
+        assert self.codes is not None
+        code = int(self.codes[docnum])
+        return self.values[code] if code >= 0 else ""
+
+
+def single_column(name: str, raw: list[str]) -> FacetColumn:
+    values = tuple(sorted({v for v in raw if v}))
+    position = {v: i for i, v in enumerate(values)}
+    codes = np.fromiter((position.get(v, -1) for v in raw), dtype=np.int32, count=len(raw))
+    return FacetColumn(name=name, values=values, codes=codes)
+
+
+def multi_column(name: str, raw: list[str]) -> FacetColumn:
+    split = [[x for x in v.split(",") if x] for v in raw]
+    values = tuple(sorted({x for xs in split for x in xs}))
+    position = {v: i for i, v in enumerate(values)}
+    matrix = np.zeros((len(raw), len(values)), dtype=bool)
+    for docnum, xs in enumerate(split):
+        for x in xs:
+            matrix[docnum, position[x]] = True
+    return FacetColumn(name=name, values=values, matrix=matrix)
+
+
+class Memo:
+    """Values derived from one generation, each built once (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, build: Callable[[], T]) -> T:
+        try:
+            return self._values[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._values:
+                self._values[key] = build()
+            return self._values[key]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, eq=False)
+class Generation:
+    store: Store
+    name: str
+    created: str
+    labels: Mapping[str, Mapping[str, str]]
+    parents: Mapping[str, Mapping[str, str]]
+    columns: Mapping[str, FacetColumn]
+    size: int
+    ids: list[str]
+    published: IntArray
+    built_live: BoolArray  # live when built (Whoosh deletions applied)
+    built_withdrawn: frozenset[str]  # withdrawn when built (recorded in bloomr.json)
+    hidden: frozenset[str] = frozenset()  # withdrawn since, from the ledger
+    live: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    docnum: Mapping[str, int] = field(default_factory=dict)  # live documents by id
+    memo: Memo = field(default_factory=Memo)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def count(self) -> int:
+        """Live documents: what a visitor can find."""
+        return int(np.count_nonzero(self.live))
+
+    @property
+    def withdrawn(self) -> frozenset[str]:
+        return self.built_withdrawn | self.hidden
+
+    def label(self, facet: str, value: str) -> str:
+        return self.labels.get(facet, {}).get(value, value)
+
+    def parent(self, facet: str, value: str) -> str | None:
+        return self.parents.get(facet, {}).get(value)
+
+    def hide(self, ids: frozenset[str]) -> "Generation":
+        """This generation with the documents of ``ids`` hidden (a new value; this one is unchanged)."""
+        if ids == self.hidden:
+            return self
+        live = self.built_live.copy()
+        for n, doc_id in enumerate(self.ids):
+            if doc_id in ids:
+                live[n] = False
+        return replace(self, hidden=ids, live=live, docnum=_docnums(self.ids, live), memo=Memo())
+
+
+def _docnums(ids: list[str], live: BoolArray) -> dict[str, int]:
+    return {doc_id: n for n, doc_id in enumerate(ids) if live[n] and doc_id}
+
+
+def open_generation(path: Path) -> Generation:
+    """Open the generation at ``path``; IndexDamaged or UnsafeIndex when it cannot be served."""
+    store = Store(path)
+    meta = store.meta
+    labels = meta.get("labels", {}) if isinstance(meta.get("labels"), dict) else {}
+    facet_labels = {spec.name: dict(labels.get(spec.name, {})) for spec in FACETS}
+    parents = {k: dict(v) for k, v in dict(labels.get("parents", {})).items()}
+    columns = {
+        spec.name: (multi_column if spec.multi else single_column)(spec.name, store.column(spec.column))
+        for spec in FACETS
+    }
+    live = ~store.deleted
+    return Generation(
+        store=store,
+        name=store.name,
+        created=str(meta.get("created", "")),
+        labels=facet_labels,
+        parents=parents,
+        columns=columns,
+        size=store.size,
+        ids=store.ids,
+        published=store.published,
+        built_live=live,
+        built_withdrawn=frozenset(meta.get("withdrawn", [])),
+        live=live,
+        docnum=_docnums(store.ids, live),
+    )

@@ -1,0 +1,399 @@
+"""The only query-side reader of Whoosh: one generation's files, handed out as plain values.
+
+Whoosh is our storage and analysis framework; ranking, phrases, facets and snippets are numpy
+code of ours (``search.scoring``, ``search.facets``), for measured reasons (README, Benchmarks).
+Everything they need comes from here, as arrays and plain values::
+
+    store = Store(Path("var/index/gen-…"))
+    store.size, store.ids[:2], store.column("region")[:2]      # 42, ['aa', 'ab'], ['FR-BRE', 'CA-QC']
+    store.postings("conseils", "stag")                          # Postings(docnums=[3 8 …], weights=[…])
+    store.positions("metier", "bloc"), store.lengths("metier")  # occurrence keys, field lengths
+    store.stored(3)["name"], store.more_like(3, "conseils", top=5)
+
+A generation's files are opened once, when the store is opened: a newer generation may
+replace and delete this directory while requests still read it (a withdrawal under traffic),
+and they go on reading the open files — Linux keeps an unlinked file's bytes until its last
+descriptor closes. Whoosh readers are not thread-safe: a small pool lends one per call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+import weakref
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import FileIndex
+from whoosh.searching import Searcher
+
+from search import whoosh_fixes
+from search.errors import IndexDamaged, UnsafeIndex
+from search.layout import INDEX_NAME, META
+from search.lru import Lru
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+
+POSITION_BITS = 24
+"""Occurrences are keyed ``docnum << 24 | position``: a field holds fewer than 16 M tokens."""
+CACHE_POSTINGS = 8_000_000
+"""Posting entries (document, weight) kept per generation: at most 64 MB. At 100k documents a
+common word has 100,000 postings in each of 7 fields, so a smaller budget thrashes."""
+CACHE_POSITIONS = 4_000_000
+"""Occurrence keys kept per generation for phrases: at most 32 MB."""
+CACHE_ENTRIES = 20_000
+"""(field, token) pairs kept, whatever their weight: unknown words weigh nothing but still count."""
+MAX_IDLE_READERS = 4
+"""Whoosh searchers kept open between calls (each holds some caches of its own)."""
+
+
+@dataclass(frozen=True)
+class Postings:
+    docnums: IntArray  # sorted document numbers
+    weights: FloatArray  # term frequency x field boost
+
+
+_EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+_NO_POSITIONS: Int64Array = np.zeros(0, dtype=np.int64)
+
+
+def check_safe(path: Path) -> None:
+    """Refuse an index directory others can write to: Whoosh stores pickles."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if info.st_uid != os.geteuid() and info.st_uid != 0:
+        raise UnsafeIndex(
+            f"Le dossier d’index {path} n’appartient pas à l’utilisateur du serveur.",
+            remedy="Reconstruisez l’index avec le même utilisateur (bloomr index).",
+        )
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UnsafeIndex(
+            f"Le dossier d’index {path} est modifiable par d’autres utilisateurs.",
+            remedy=f"Retirez ces droits : chmod go-w {path}",
+        )
+
+
+class HeldStorage(FileStorage):  # type: ignore[misc]
+    """A read-only Whoosh storage over the files a directory held when it was opened.
+
+    Each ``open_file`` reopens a held descriptor through ``/proc/self/fd`` (its own offset,
+    same bytes), so the directory may be deleted meanwhile.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path), readonly=True)
+        self._fds: dict[str, int] = {}
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if entry.is_file(follow_symlinks=False):
+                        self._fds[entry.name] = os.open(entry.path, os.O_RDONLY | os.O_CLOEXEC)
+        except BaseException:
+            _close_fds(self._fds)
+            raise
+        self._finalizer = weakref.finalize(self, _close_fds, dict(self._fds))
+
+    def _fd(self, name: str) -> int:
+        try:
+            return self._fds[name]
+        except KeyError:
+            raise FileNotFoundError(f"{self.folder}/{name}") from None
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        handle = open(f"/proc/self/fd/{self._fd(name)}", "rb")  # noqa: SIM115 (Whoosh closes it)
+        return StructFile(handle, name=name, **kwargs)
+
+    def read_bytes(self, name: str) -> bytes:
+        fd = self._fd(name)
+        size = os.fstat(fd).st_size
+        chunks: list[bytes] = []
+        offset = 0
+        while offset < size:
+            chunk = os.pread(fd, min(size - offset, 1 << 22), offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+        return b"".join(chunks)
+
+    def list(self) -> list[str]:
+        return list(self._fds)
+
+    def file_exists(self, name: str) -> bool:
+        return name in self._fds
+
+    def file_length(self, name: str) -> int:
+        return os.fstat(self._fd(name)).st_size
+
+    def file_modified(self, name: str) -> float:
+        return os.fstat(self._fd(name)).st_mtime
+
+    def close(self) -> None:
+        """Whoosh closes a storage with each reader of a non-compound segment: the files stay
+        held until ``release`` (or until the storage is garbage-collected)."""
+
+    def release(self) -> None:
+        fds, self._fds = self._fds, {}
+        self._finalizer.detach()
+        _close_fds(fds)
+
+
+def _close_fds(fds: Mapping[str, int]) -> None:
+    for fd in fds.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def _close_all(searchers: list[Searcher]) -> None:
+    for searcher in searchers:
+        searcher.close()
+    searchers.clear()
+
+
+_DAMAGED = "Reconstruisez l’index (bloomr index) ou revenez à la précédente (bloomr rollback)."
+
+
+class Store:
+    """One generation's Whoosh index, opened once; everything it hands out is a plain value."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        for place in (self.path.parent, self.path):
+            check_safe(place)
+        try:
+            self._storage = HeldStorage(self.path)
+        except OSError as exc:
+            raise IndexDamaged(f"La génération {self.path.name} est illisible ({type(exc).__name__}).", remedy=_DAMAGED) from exc
+        try:
+            self.meta: dict[str, Any] = self._json(META, required=True)
+            self._ix = FileIndex(self._storage, schema=None, indexname=INDEX_NAME)
+            with self._ix.reader() as reader:
+                self.size = int(reader.doc_count_all())
+                self.deleted = np.zeros(self.size, dtype=bool)
+                if reader.has_deletions():
+                    for docnum in range(self.size):
+                        self.deleted[docnum] = reader.is_deleted(docnum)
+                self._columns: dict[str, list[str]] = {}
+                self.ids: list[str] = self._read_column(reader, "id")
+                self.published: IntArray = np.fromiter(
+                    (int(v or 0) for v in _column_items(reader, "published", self.size)), dtype=np.int32, count=self.size
+                )
+        except IndexDamaged:
+            self._storage.release()
+            raise
+        except Exception as exc:  # Whoosh raises many kinds on damaged files; all mean the same here
+            self._storage.release()
+            raise IndexDamaged(
+                f"La génération {self.path.name} est endommagée ({type(exc).__name__}).", remedy=_DAMAGED
+            ) from exc
+        self._idle: list[Searcher] = []
+        self._pool_lock = threading.Lock()
+        self._retired = False
+        weakref.finalize(self, _close_all, self._idle)
+        self._postings: Lru[tuple[str, str], Postings] = Lru(
+            CACHE_POSTINGS, lambda p: len(p.docnums), max_entries=CACHE_ENTRIES
+        )
+        self._positions: Lru[tuple[str, str], Int64Array] = Lru(CACHE_POSITIONS, len, max_entries=CACHE_ENTRIES)
+        self._lengths: dict[str, tuple[FloatArray, float]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    # ------------------------------------------------------------------ files of ours
+
+    def _json(self, name: str, *, required: bool = False) -> Any:
+        try:
+            raw = self._storage.read_bytes(name)
+        except FileNotFoundError:
+            if required:
+                raise IndexDamaged(f"La génération {self.path.name} n’a pas de {name}.", remedy=_DAMAGED) from None
+            return None
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except ValueError as exc:
+            raise IndexDamaged(f"{name} de la génération {self.path.name} est illisible.", remedy=_DAMAGED) from exc
+
+    def read_json(self, name: str) -> Any:
+        """A JSON file of ours in this generation (``words.json``, ``lexicon.json``); None when absent."""
+        return self._json(name)
+
+    # ---------------------------------------------------------------------- readers
+
+    @contextmanager
+    def _reader(self) -> Iterator[Searcher]:
+        with self._pool_lock:
+            searcher = self._idle.pop() if self._idle else None
+        if searcher is None:
+            searcher = self._ix.searcher()
+        try:
+            yield searcher
+        finally:
+            with self._pool_lock:
+                keep = not self._retired and len(self._idle) < MAX_IDLE_READERS
+                if keep:
+                    self._idle.append(searcher)
+            if not keep:
+                searcher.close()
+
+    @contextmanager
+    def whoosh_searcher(self) -> Iterator[Searcher]:
+        """A pooled Whoosh searcher, for the tests that hold our numpy code against Whoosh's own;
+        search code uses the methods of this class instead."""
+        with self._reader() as searcher:
+            yield searcher
+
+    def close(self) -> None:
+        """Retire this store: idle readers close now, lent ones when returned; the files close
+        when the last reference goes (requests in flight keep reading them)."""
+        with self._pool_lock:
+            self._retired = True
+            idle = list(self._idle)
+            self._idle.clear()
+        _close_all(idle)
+
+    def _read_column(self, reader: Any, name: str) -> list[str]:
+        values = [v.decode("utf-8") if isinstance(v, bytes) else (v if isinstance(v, str) else "") for v in _column_items(reader, name, self.size)]
+        self._columns[name] = values
+        return values
+
+    def column(self, name: str) -> list[str]:
+        """The text value of a sortable column for every document number (``""`` when absent)."""
+        with self._lock:
+            found = self._columns.get(name)
+        if found is not None:
+            return found
+        with self._reader() as searcher:
+            values = self._read_column(searcher.reader(), name)
+        return values
+
+    # --------------------------------------------------------------------- postings
+
+    def postings(self, field: str, token: str) -> Postings:
+        """Documents containing ``token`` in ``field`` and its weights; cached, bounded LRU."""
+        return self._postings.get((field, token), lambda: self._read_postings(field, token))
+
+    def _read_postings(self, field: str, token: str) -> Postings:
+        with self._reader() as searcher:
+            reader: Any = searcher.reader()
+            if (field, token) not in reader:
+                return _EMPTY
+            matcher = reader.postings(field, token)
+            # typed arrays, not lists: millions of Python ints would stay in the allocator
+            ids = array("i")
+            weights = array("f")
+            while matcher.is_active():
+                ids.append(matcher.id())
+                weights.append(matcher.weight())
+                matcher.next()
+        return Postings(np.frombuffer(ids, dtype=np.int32).copy(), np.frombuffer(weights, dtype=np.float32).copy())
+
+    def known(self, token: str, fields: Iterable[str]) -> bool:
+        """Whether ``token`` occurs in any of ``fields``."""
+        return any(len(self.postings(field, token).docnums) for field in fields)
+
+    def positions(self, field: str, token: str) -> Int64Array:
+        """Every occurrence of ``token`` in ``field`` as sorted ``docnum << 24 | position`` keys; cached."""
+        return self._positions.get((field, token), lambda: self._read_positions(field, token))
+
+    def positions_in(self, field: str, token: str, docnums: IntArray) -> Int64Array:
+        """Occurrence keys of ``token`` in ``field`` for the given sorted documents only.
+
+        Not cached: used for stop words inside phrases, whose full position lists (« des »
+        occurs millions of times at 100k) would flush every other entry from the cache.
+        """
+        return self._read_positions(field, token, docnums)
+
+    def _read_positions(self, field: str, token: str, docnums: IntArray | None = None) -> Int64Array:
+        keys = array("q")
+        with self._reader() as searcher:
+            reader: Any = searcher.reader()
+            if (field, token) not in reader:
+                return _NO_POSITIONS
+            matcher = reader.postings(field, token)
+            wanted = iter(docnums.tolist()) if docnums is not None else None
+            while matcher.is_active():
+                if wanted is not None:
+                    target = next(wanted, None)
+                    if target is None:
+                        break
+                    if matcher.id() < target:
+                        matcher.skip_to(target)
+                        if not matcher.is_active():
+                            break
+                    if matcher.id() != target:
+                        continue
+                base = matcher.id() << POSITION_BITS
+                keys.extend(base + p for p in matcher.value_as("positions"))
+                if wanted is None:
+                    matcher.next()
+        return np.frombuffer(keys, dtype=np.int64).copy()
+
+    def lengths(self, field: str) -> FloatArray:
+        """The length of ``field`` in every document, read in bulk once."""
+        return self._field_lengths(field)[0]
+
+    def average_length(self, field: str) -> float:
+        return self._field_lengths(field)[1]
+
+    def _field_lengths(self, field: str) -> tuple[FloatArray, float]:
+        with self._lock:
+            found = self._lengths.get(field)
+        if found is not None:
+            return found
+        out = np.zeros(self.size, dtype=np.float32)
+        with self._reader() as searcher:
+            reader: Any = searcher.reader()
+            leaves = [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
+            for segment_reader, offset in leaves:
+                count = segment_reader.doc_count_all()
+                out[offset : offset + count] = whoosh_fixes.segment_lengths(segment_reader, field, count)
+            total = float(reader.field_length(field) or 0)
+        value = (out, (total / max(self.size, 1)) or 1.0)
+        with self._lock:
+            self._lengths[field] = value
+        return value
+
+    # ------------------------------------------------------------------- documents
+
+    def stored(self, docnum: int) -> Mapping[str, Any]:
+        """The stored fields of one document."""
+        with self._reader() as searcher:
+            return dict(searcher.stored_fields(docnum))
+
+    def more_like(self, docnum: int, field: str, *, top: int) -> list[int]:
+        """Document numbers most similar to ``docnum`` by the key terms of ``field`` (Whoosh's Bo1)."""
+        with self._reader() as searcher:
+            return [int(hit.docnum) for hit in searcher.more_like(docnum, field, top=top)]
+
+    def cache_figures(self) -> dict[str, int]:
+        """Entries and weights of the caches (for benchmarks and tests)."""
+        return {
+            "postings_entries": len(self._postings),
+            "postings_weight": self._postings.size,
+            "positions_entries": len(self._positions),
+            "positions_weight": self._positions.size,
+        }
+
+
+def _column_items(reader: Any, name: str, size: int) -> list[Any]:
+    column = reader.column_reader(name)
+    return [column[docnum] for docnum in range(size)]
