@@ -18,7 +18,7 @@ from indexer.corpus import load_corpus
 from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
 from search import ledger
-from search.errors import CorpusError, NotFound
+from search.errors import BuildFailed, CorpusError, NotFound
 from search.layout import CURRENT, PREVIOUS
 
 
@@ -134,8 +134,16 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
             )
         stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if not already:
-            ledger.append(index_dir, doc_id, stamp)
-        touched = tuple(purge(index_dir, doc_id))
+            try:
+                ledger.append(index_dir, doc_id, stamp)
+            except OSError as exc:
+                raise BuildFailed(
+                    f"Le retrait de « {doc_id} » n’a pas pu être enregistré : {exc.strerror or exc}.",
+                    remedy="Libérez de l’espace disque ou corrigez les droits du dossier d’index, puis relancez bloomr withdraw.",
+                ) from exc
+        # From here on the testimonial is hidden from every reader (the ledger); the corpus is
+        # marked before the purge, so that a purge that fails still leaves a corpus that never
+        # publishes it again.
         marked: str | None = None
         source = sources.get(doc_id)
         if corpus_dir is not None and source:
@@ -148,6 +156,13 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
                 else:
                     _mark_markdown(path)
                 marked = str(path)
+        try:
+            touched = tuple(purge(index_dir, doc_id))
+        except BuildFailed as exc:
+            raise BuildFailed(
+                f"« {doc_id} » est retiré des recherches, mais l’effacement des fichiers de l’index a échoué : {exc.message}",
+                remedy=f"Libérez de l’espace disque puis relancez : bloomr withdraw {doc_id}",
+            ) from exc
         return Withdrawal(id=doc_id, time=stamp, corpus_file=marked, generations=touched)
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "french_analyzer",
     "is_stop_word",
     "normalise",
+    "token_spans",
 ]
 
 # --------------------------------------------------------------------------- fold
@@ -406,6 +407,15 @@ def analyze(text: str) -> list[str]:
         ['conseiller', 'en', 'insertion']
     """
     return [token.text for token in _ANALYZER(text)]
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each token of ``text`` with the span of the written text it comes from (for highlighting).
+
+        >>> token_spans("L’Été")
+        [('ete', 2, 5)]
+    """
+    return [(t.text, int(t.startchar), int(t.endchar)) for t in _ANALYZER(text, positions=True, chars=True, mode="index")]
 
 
 _STOP_WORDS_WRITTEN = (

@@ -10,21 +10,14 @@ only our own ``<mark>`` tags are added, so HTML written in a testimonial shows a
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Set
 from dataclasses import dataclass
 
 from markupsafe import escape
-from whoosh.analysis import Analyzer
 
-from search.analysis import french_analyzer
+from search.analysis import token_spans
 
 SNIPPET_CHARS = 200
-
-
-@functools.lru_cache(maxsize=1)
-def _analyzer() -> Analyzer:
-    return french_analyzer()
 
 
 @dataclass(frozen=True)
@@ -39,14 +32,13 @@ def matches(text: str, tokens: Set[str]) -> list[Span]:
     spans: list[Span] = []
     if not tokens or not text:
         return spans
-    for token in _analyzer()(text, positions=True, chars=True, mode="index"):
-        if token.text in tokens:
-            start, end = int(token.startchar), int(token.endchar)
+    for token, start, end in token_spans(text):
+        if token in tokens:
             if spans and start < spans[-1].end:
                 last = spans[-1]
                 spans[-1] = Span(last.start, max(last.end, end), last.token)
             else:
-                spans.append(Span(start, end, token.text))
+                spans.append(Span(start, end, token))
     return spans
 
 
