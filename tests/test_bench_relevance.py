@@ -168,6 +168,12 @@ def test_load_mapping_reads_codes_and_skips_words(tmp_path: Path, rome: Rome) ->
     assert words.entries == {"infi": ("J1506",), "kiné": ("J1404",), "soignant": ("J1501", "J1506"), "inconnu": ("A1504",)}
     assert words.unresolved == ("resto",)
     assert knowledge.load_mapping(path, "absent", rome.fiches) is None
+    path.write_text("professions:\n  J1506: [infi, idel]\n  A1504: véto\n", encoding="utf-8")
+    inverse = knowledge.load_mapping(path, "professions", rome.fiches)
+    assert inverse is not None and inverse.entries == {"infi": ("J1506",), "idel": ("J1506",), "véto": ("A1504",)}
+    path.write_text("professions:\n  - {mot: infi, rome: [J1506]}\n  - {mot: infi, rome: [J1501]}\n", encoding="utf-8")
+    listed = knowledge.load_mapping(path, "professions", rome.fiches)
+    assert listed is not None and listed.entries == {"infi": ("J1506", "J1501")}
     assert knowledge.load_mapping(tmp_path / "nope.yaml", "professions", rome.fiches) is None
 
 
@@ -261,7 +267,10 @@ def test_run_on_a_real_index(rome: Rome, view: CorpusView) -> None:
             Query("youth", "zzzzqx", ("moussa-boulanger",), ("D1102",)),
             Query("lacking", "Vétérinaire", (), ("A1504",)),
         ],
-        [(Query("title", "Infirmière", ("benedicte-infirmiere",)), [("majuscules", "INFIRMIÈRE"), ("sans accents", "Infirmiere")])],
+        [
+            (Query("title", "Infirmière", ("benedicte-infirmiere",)), [("majuscules", "INFIRMIÈRE"), ("sans accents", "Infirmiere")]),
+            (Query("title", "zzzzqx", ("moussa-boulanger",)), [("majuscules", "ZZZZQX")]),
+        ],
     )
     with Bloomr(GOOD) as engine:
         outcomes = evaluation.run(built, [engine])
@@ -274,6 +283,9 @@ def test_run_on_a_real_index(rome: Rome, view: CorpusView) -> None:
     if "understood" not in answer:
         assert not lacking.passed and "no `understood`" in lacking.why
     assert by_text[("invariance", "Infirmière")].passed  # accents and case keep the top 3
+    assert by_text[("invariance", "zzzzqx")].why.startswith("n/a")  # nothing found: nothing to compare
+    invariance = figures(o for o in outcomes if o.query.kind == "invariance")
+    assert (invariance.queries, invariance.judged, invariance.success_at_3) == (2, 1, 1.0)
 
 
 def test_command_prints_json_markdown_and_failures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = {"testimonials": len(view.testimonials), "fiches": len(view.by_fiche)}
     if args.json:
         data = report.to_json(outcomes, figs, command=command, date=today, seed=args.seed, corpus=corpus,
-                              notes=built.notes, seconds=round(seconds, 1))
+                              notes=[*built.notes, *report.judged_notes(figs)], seconds=round(seconds, 1))
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     print(f"Relevance on the shipped corpus ({corpus['testimonials']} published testimonials, {corpus['fiches']} fiches), "
@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"reproduce: {command}\n")
     print(report.markdown(figs, engines) if args.markdown else report.text(figs, engines))
     print()
-    for note in built.notes:
+    for note in [*built.notes, *report.judged_notes(figs)]:
         print(f"- {note}")
     for kind in ("lacking", "invariance"):
         why = report.reasons(outcomes, kind=kind, engine="bloomr")

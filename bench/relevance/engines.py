@@ -1,7 +1,7 @@
 """The two engines under test, each answering a query with plain JSON-like data.
 
 ``Bloomr`` builds a fresh index of the corpus in a temporary directory (with ``BLOOMR_ROME``
-unset: the product runs without the ROME export) and answers with
+unset: the product runs without the ROME export; ``BLOOMR_CORPUS`` set to that corpus) and answers with
 ``search(generation, text).to_dict()``, the JSON of ``bloomr search --json``, so that keys added
 later (``understood``) are judged without changing this file. ``Fts5`` is the reference of
 ``bench/fts5.py`` on the same testimonials; it has no query understanding::
@@ -29,14 +29,20 @@ from search.query import search
 
 
 @contextmanager
-def without_rome() -> Iterator[None]:
-    """``BLOOMR_ROME`` unset for the duration, restored after."""
-    saved = os.environ.pop("BLOOMR_ROME", None)
+def product_env(corpus_dir: Path) -> Iterator[None]:
+    """The environment the product runs in: ``BLOOMR_ROME`` unset, ``BLOOMR_CORPUS`` the corpus
+    under test (should the engine read knowledge from it at query time); restored after."""
+    saved = {name: os.environ.get(name) for name in ("BLOOMR_ROME", "BLOOMR_CORPUS")}
+    os.environ.pop("BLOOMR_ROME", None)
+    os.environ["BLOOMR_CORPUS"] = str(corpus_dir)
     try:
         yield
     finally:
-        if saved is not None:
-            os.environ["BLOOMR_ROME"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class Bloomr:
@@ -50,7 +56,7 @@ class Bloomr:
 
     def __enter__(self) -> "Bloomr":
         index_dir = Path(self._tmp.name) / "index"
-        with without_rome():
+        with product_env(self.corpus_dir):
             index_corpus(self.corpus_dir, index_dir)
         self._generation = IndexHandle(index_dir).current()
         return self
@@ -63,7 +69,7 @@ class Bloomr:
     def answer(self, text: str) -> dict[str, Any]:
         if self._generation is None:
             raise RuntimeError("Bloomr answers inside `with Bloomr(corpus) as engine:`")
-        with without_rome():
+        with product_env(self.corpus_dir):
             try:
                 return search(self._generation, text).to_dict()
             except BloomrError as exc:  # a query the engine refuses is an answer with no hit

@@ -70,9 +70,10 @@ def build(
     youth_words = knowledge.load_mapping(synonyms_path, "professions", rome.fiches, source=f"{taxonomy_dir.name}/{SYNONYMS}")
     if youth_words is None:
         youth_words = knowledge.load_mapping(knowledge.FALLBACK, "professions", rome.fiches, source="bench/relevance/youth_fallback.yaml")
+        state = "has no `professions:` section" if synonyms_path.is_file() else "does not exist yet"
         notes.append(
-            f"{synonyms_path} has no `professions:` (absent): youth words come from the benchmark's small "
-            "fallback list bench/relevance/youth_fallback.yaml"
+            f"{synonyms_path} {state}: youth words come from the benchmark's small fallback list "
+            "bench/relevance/youth_fallback.yaml"
         )
     else:
         notes.append(f"youth words: `professions:` of {synonyms_path}")
@@ -147,14 +148,17 @@ def run(evaluation: Evaluation, engines: Sequence[Engine]) -> list[Outcome]:
 
 
 def invariance(engine: Engine, query: Query, pairs: Sequence[tuple[str, str]]) -> Outcome:
-    """Passes when every variant gives the same top 3 as the query itself."""
+    """Passes when every variant gives the same top 3 as the query itself; ``n/a`` when the query
+    finds nothing (an empty top 3 that stays empty says nothing about invariance)."""
     base = _top3(engine.answer(query.text))
+    checked = replace(query, kind="invariance", source=f"{query.kind} query; variants: " + ", ".join(n for n, _ in pairs))
+    if not base:
+        return Outcome(checked, engine.name, base, None, False, "n/a: the query itself finds nothing")
     broken: list[tuple[str, str]] = []
     for name, text in pairs:
         got = _top3(engine.answer(text))
         if got != base:
             broken.append((name, f"« {text} » -> {list(got)}"))
-    checked = replace(query, kind="invariance", source=f"{query.kind} query; variants: " + ", ".join(n for n, _ in pairs))
     if not broken:
         return Outcome(checked, engine.name, base, None, True, "same top 3")
     names = ", ".join(n for n, _ in broken)

@@ -70,23 +70,47 @@ def expand(codes: Iterable[str], fiches: Iterable[str]) -> tuple[str, ...]:
 
 
 def load_mapping(path: Path, key: str, fiches: Iterable[str], *, source: str | None = None) -> WordList | None:
-    """The ``key:`` section of a YAML file as word -> fiches; None when the file or the key is absent."""
+    """The ``key:`` section of a YAML file as word -> fiches; None when the file or the key is absent.
+
+    Besides ``word: [codes]``, two other shapes are read: the inverse (``A1504: [véto, vétérinaire]``)
+    and a list of entries (``- {mot: véto, rome: [A1504]}``)."""
     if not path.is_file():
         return None
     data = read_yaml(path)
     section = data.get(key) if isinstance(data, Mapping) else None
-    if not isinstance(section, Mapping):
+    pairs = _pairs(section)
+    if pairs is None:
         return None
     known = list(fiches)
     entries: dict[str, tuple[str, ...]] = {}
     unresolved: list[str] = []
-    for word, value in section.items():
+    for word, value in pairs:
         codes = expand(codes_in(value), known)
         if codes:
-            entries[str(word)] = codes
-        else:
-            unresolved.append(str(word))
-    return WordList(source or str(path), entries, tuple(unresolved))
+            entries[word] = tuple(dict.fromkeys(entries.get(word, ()) + codes))
+        elif word not in entries:
+            unresolved.append(word)
+    return WordList(source or str(path), entries, tuple(w for w in unresolved if w not in entries))
+
+
+_WORD_KEYS = ("word", "mot", "terme", "label", "libelle", "libellé")
+
+
+def _pairs(section: Any) -> list[tuple[str, Any]] | None:
+    if isinstance(section, Mapping):
+        items = [(str(k), v) for k, v in section.items()]
+        if items and all(_FICHE.match(k) for k, _ in items):  # code -> words: turn it around
+            return [(str(w), k) for k, v in items for w in ([v] if isinstance(v, str) else v or [])]
+        return items
+    if isinstance(section, list):
+        out: list[tuple[str, Any]] = []
+        for entry in section:
+            if isinstance(entry, Mapping):
+                word = next((entry[k] for k in _WORD_KEYS if isinstance(entry.get(k), str)), None)
+                if word is not None:
+                    out.append((str(word), {k: v for k, v in entry.items() if k not in _WORD_KEYS}))
+        return out
+    return None
 
 
 def load_no_fiche(path: Path = NO_FICHE) -> list[str]:

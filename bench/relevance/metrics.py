@@ -102,24 +102,27 @@ def judge(
 @dataclass(frozen=True)
 class Figures:
     queries: int
-    success_at_3: float | None  # share of queries passed (for lacking and invariance: share passed)
+    success_at_3: float | None  # share of judged queries passed (for lacking and invariance: share passed)
     mrr_at_10: float | None  # None for kinds without a ranking to judge
+    judged: int = 0  # queries the figure is computed on (the others are "n/a" for this engine)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "queries": self.queries,
+            "judged": self.judged,
             "success_at_3": None if self.success_at_3 is None else round(self.success_at_3, 4),
             "mrr_at_10": None if self.mrr_at_10 is None else round(self.mrr_at_10, 4),
         }
 
 
 def figures(outcomes: Iterable[Outcome]) -> Figures:
+    """Success and MRR over the outcomes that apply; ``n/a`` ones (a lacking job on an engine
+    without query understanding, an invariance check whose query finds nothing) are left out."""
     items = list(outcomes)
-    if not items:
-        return Figures(0, None, None)
-    if any(o.why.startswith("n/a") for o in items):
-        return Figures(len(items), None, None)
-    success = sum(o.passed for o in items) / len(items)
-    ranked = [o for o in items if o.query.kind in RANKED_KINDS]
+    judged = [o for o in items if not o.why.startswith("n/a")]
+    if not judged:
+        return Figures(len(items), None, None, 0)
+    success = sum(o.passed for o in judged) / len(judged)
+    ranked = [o for o in judged if o.query.kind in RANKED_KINDS]
     mrr = sum(o.rr for o in ranked) / len(ranked) if ranked else None
-    return Figures(len(items), success, mrr)
+    return Figures(len(items), success, mrr, len(judged))

@@ -73,6 +73,16 @@ def text(figs: Mapping[str, Mapping[str, Figures]], engines: Sequence[str]) -> s
     )
 
 
+def judged_notes(figs: Mapping[str, Mapping[str, Figures]]) -> list[str]:
+    """Where an engine's figure covers fewer queries than the kind holds, say so."""
+    notes = []
+    for kind, per_engine in figs.items():
+        partial = [f"{e}: {f.judged}" for e, f in per_engine.items() if f.judged and f.judged < f.queries]
+        if partial:
+            notes.append(f"{kind}: figures computed on the queries that apply ({', '.join(partial)} of {next(iter(per_engine.values())).queries})")
+    return notes
+
+
 def reasons(outcomes: Iterable[Outcome], *, kind: str, engine: str) -> dict[str, int]:
     """Why the queries of one kind failed, grouped: ``{"no `understood` in the answer…": 72}``."""
     counts: dict[str, int] = {}
