@@ -183,7 +183,8 @@ def test_interest_queries_merge_labels_and_skip_empty_ones(rome: Rome, view: Cor
     assert set(got) == {"Métiers du soin", "Santé", "Médical", "Commerce et distribution", "Commerce de détail"}
     assert got["Santé"].source == "secteur 85, sous-secteur 120" and got["Santé"].fiches == ("J1501", "J1506")
     assert got["Métiers du soin"].relevant == ("benedicte-infirmiere", "jerome-infirmier", "oceane-aide-soignante")
-    assert "Métiers auprès des enfants" in skipped and "Je souhaite prendre soin des autres" in skipped
+    assert "Métiers auprès des enfants (no testimonial of its 1 fiches)" in skipped
+    assert "Je souhaite prendre soin des autres (centre d'intérêt, not mapped)" in skipped
     path = tmp_path / "synonyms.yaml"
     path.write_text("centres_interet:\n  '1': [J1501]\n", encoding="utf-8")
     mapped, _ = interest_queries(rome, view, knowledge.load_mapping(path, "centres_interet", rome.fiches))

@@ -66,7 +66,7 @@ def build(
     invariance: int = INVARIANCE_SIZE,
 ) -> Evaluation:
     notes: list[str] = []
-    synonyms_path = taxonomy_dir / SYNONYMS
+    synonyms_path = _shown(taxonomy_dir / SYNONYMS)
     youth_words = knowledge.load_mapping(synonyms_path, "professions", rome.fiches, source=f"{taxonomy_dir.name}/{SYNONYMS}")
     if youth_words is None:
         youth_words = knowledge.load_mapping(knowledge.FALLBACK, "professions", rome.fiches, source="bench/relevance/youth_fallback.yaml")
@@ -102,8 +102,9 @@ def build(
         notes.append(f"{len(held_lacking)} held-out word(s) dropped (their fiches have no testimonial): "
                      + ", ".join(q.text for q in held_lacking))
     interest, skipped = interest_queries(rome, view, centres)
-    if skipped:
-        notes.append(f"{len(skipped)} interest label(s) skipped (no testimonial of their fiches, or no mapping)")
+    empty = [label for label in skipped if "not mapped" not in label]
+    if empty:
+        notes.append(f"{len(empty)} interest label(s) skipped: " + "; ".join(empty))
     jobs = knowledge.load_no_fiche()
     lack, dropped = lacking_queries(rome, view, seed=seed, limit=lacking, no_fiche=jobs)
     if dropped:
@@ -115,6 +116,14 @@ def build(
     twins = gender_twins(rome)
     sample = [(q, variants(q.text, twins, title=q.kind == "title")) for q in invariance_sample(queries, seed=seed, size=invariance)]
     return Evaluation(queries, [(q, v) for q, v in sample if v], notes)
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is under it (shorter notes)."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def describe(answer: Mapping[str, Any], *, top: int = 3) -> str:

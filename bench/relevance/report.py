@@ -1,7 +1,8 @@
 """The figures as a text table, a Markdown table, JSON, and the failures.
 
 ``table(outcomes)`` is ``{kind: {engine: Figures}}`` in the order of ``ORDER``; a cell reads
-``62.0 %`` (success@3, or the share passed) and ``0.55`` (MRR@10), ``—`` when it does not apply.
+``62.0 %`` (success@3, or the share passed; ``83.9 % of 31`` when only 31 of the kind's queries
+apply to that engine) and ``0.55`` (MRR@10), ``—`` when it does not apply.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def _rows(figs: Mapping[str, Mapping[str, Figures]], engines: Sequence[str]) -> 
         row = [TITLES.get(kind, kind), str(first.queries)]
         for engine in engines:
             f = per_engine.get(engine, Figures(0, None, None))
-            row += [_pct(f.success_at_3), _mrr(f.mrr_at_10)]
+            share = _pct(f.success_at_3)
+            if f.success_at_3 is not None and f.judged < f.queries:
+                share += f" of {f.judged}"
+            row += [share, _mrr(f.mrr_at_10)]
         rows.append(row)
     return rows
 
@@ -87,7 +91,7 @@ def reasons(outcomes: Iterable[Outcome], *, kind: str, engine: str) -> dict[str,
     """Why the queries of one kind failed, grouped: ``{"no `understood` in the answer…": 72}``."""
     counts: dict[str, int] = {}
     for o in outcomes:
-        if o.query.kind == kind and o.engine == engine and not o.passed:
+        if o.query.kind == kind and o.engine == engine and not o.passed and not o.why.startswith("n/a"):
             key = o.why.split(":", 1)[0]
             counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
@@ -97,7 +101,8 @@ def failures(outcomes: Sequence[Outcome], *, engine: str, limit: int) -> str:
     """The first ``limit`` failed queries of each kind, with what came back."""
     lines: list[str] = []
     for kind in ORDER:
-        failed = [o for o in outcomes if o.engine == engine and o.query.kind == kind and not o.passed]
+        failed = [o for o in outcomes if o.engine == engine and o.query.kind == kind and not o.passed
+                  and not o.why.startswith("n/a")]
         if not failed:
             continue
         total = sum(1 for o in outcomes if o.engine == engine and o.query.kind == kind)

@@ -145,13 +145,13 @@ def interest_queries(rome: Rome, view: CorpusView, centres: WordList | None) -> 
         if fiches:
             add(label_query(label), fiches, f"centre d'intérêt {code}")
         else:
-            skipped.append(label)
+            skipped.append(f"{label} (centre d'intérêt, not mapped)")
     out: list[Query] = []
     for query in merged.values():
         if query.relevant:
             out.append(query)
         else:
-            skipped.append(query.text)
+            skipped.append(f"{query.text} (no testimonial of its {len(query.fiches)} fiches)")
     return out, skipped
 
 
