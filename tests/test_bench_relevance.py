@@ -186,9 +186,11 @@ def test_interest_queries_merge_labels_and_skip_empty_ones(rome: Rome, view: Cor
     assert "Métiers auprès des enfants (no testimonial of its 1 fiches)" in skipped
     assert "Je souhaite prendre soin des autres (centre d'intérêt, not mapped)" in skipped
     path = tmp_path / "synonyms.yaml"
-    path.write_text("centres_interet:\n  '1': [J1501]\n", encoding="utf-8")
+    path.write_text("centres_interet:\n  '1': [J1501]\n  Je souhaite prendre soin des autres: [J1506]\n", encoding="utf-8")
     mapped, _ = interest_queries(rome, view, knowledge.load_mapping(path, "centres_interet", rome.fiches))
-    assert [q.relevant for q in mapped if q.text == "Je souhaite prendre soin des autres"] == [("oceane-aide-soignante",)]
+    assert [q.relevant for q in mapped if q.text == "Je souhaite prendre soin des autres"] == [
+        ("benedicte-infirmiere", "jerome-infirmier", "oceane-aide-soignante"),  # keyed by code and by label
+    ]
 
 
 def test_lacking_queries_take_short_titles_of_fiches_whose_family_has_none(rome: Rome, view: CorpusView) -> None:

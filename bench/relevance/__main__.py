@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                               notes=[*built.notes, *report.judged_notes(figs)], seconds=round(seconds, 1))
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print(f"Relevance on the shipped corpus ({corpus['testimonials']} published testimonials, {corpus['fiches']} fiches), "
+    where = "the shipped corpus" if args.corpus.resolve() == (ROOT / "corpus").resolve() else str(args.corpus)
+    print(f"Relevance on {where} ({corpus['testimonials']} published testimonials, {corpus['fiches']} fiches), "
           f"{today}, seed {args.seed}, {seconds:.1f} s")
     print(f"reproduce: {command}\n")
     print(report.markdown(figs, engines) if args.markdown else report.text(figs, engines))

@@ -141,7 +141,7 @@ def interest_queries(rome: Rome, view: CorpusView, centres: WordList | None) -> 
         add(label_query(grouping.label), grouping.fiches, f"{grouping.kind} {grouping.code}")
     keys = {fold(k): v for k, v in centres.entries.items()} if centres else {}
     for code, label in rome.interests.items():
-        fiches = keys.get(fold(code)) or keys.get(fold(label)) or keys.get(fold(label_query(label)))
+        fiches = tuple({f for key in {code, label, label_query(label)} for f in keys.get(fold(key), ())})
         if fiches:
             add(label_query(label), fiches, f"centre d'intérêt {code}")
         else:
