@@ -61,6 +61,11 @@ def _docnum(generation: Generation, doc_id: str) -> int:
     docnum = generation.docnum.get(doc_id)
     if docnum is not None:
         return docnum
+    if doc_id in generation.paused:
+        raise NotFound(
+            "Ce témoignage est en pause : son auteur ou son autrice l’a mis de côté pour le moment.",
+            remedy="Il reviendra peut-être bientôt. D’autres témoignages vous attendent.",
+        )
     if doc_id in generation.withdrawn:
         raise Gone(
             "Ce témoignage a été retiré par son auteur ou son autrice.",

@@ -130,6 +130,7 @@ class Generation:
     built_live: BoolArray  # live when built (Whoosh deletions applied)
     built_withdrawn: frozenset[str]  # withdrawn when built (recorded in bloomr.json)
     hidden: frozenset[str] = frozenset()  # withdrawn since, from the ledger
+    paused: frozenset[str] = frozenset()  # paused by their volunteers (search.pauses)
     live: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     docnum: Mapping[str, int] = field(default_factory=dict)  # live documents by id
     memo: Memo = field(default_factory=Memo)
@@ -153,15 +154,17 @@ class Generation:
     def parent(self, facet: str, value: str) -> str | None:
         return self.parents.get(facet, {}).get(value)
 
-    def hide(self, ids: frozenset[str]) -> "Generation":
-        """This generation with the documents of ``ids`` hidden (a new value; this one is unchanged)."""
-        if ids == self.hidden:
+    def hide(self, withdrawn: frozenset[str], paused: frozenset[str] = frozenset()) -> "Generation":
+        """This generation with the documents withdrawn or paused since it was built hidden
+        (a new value sharing the store and columns; this one is unchanged)."""
+        if withdrawn == self.hidden and paused == self.paused:
             return self
+        gone = withdrawn | paused
         live = self.built_live.copy()
         for n, doc_id in enumerate(self.ids):
-            if doc_id in ids:
+            if doc_id in gone:
                 live[n] = False
-        return replace(self, hidden=ids, live=live, docnum=_docnums(self.ids, live), memo=Memo())
+        return replace(self, hidden=withdrawn, paused=paused, live=live, docnum=_docnums(self.ids, live), memo=Memo())
 
 
 def _docnums(ids: list[str], live: BoolArray) -> dict[str, int]:

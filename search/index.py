@@ -1,10 +1,10 @@
 """``IndexHandle``: follow an index directory's ``current`` pointer and its withdrawal ledger.
 
 ``IndexHandle(Path("var/index")).current()`` returns the serving ``Generation``. Each call
-reads the ``current`` symlink (one ``readlink``) and stats the ledger (one ``stat``): when a
-new generation was switched in, it is opened and the old one retired; when the ledger grew,
-the withdrawn testimonials are hidden at once (a new ``Generation`` value swapped in under the
-handle's lock). So the web app and the CLI notice a rebuild, an update or a withdrawal
+reads the ``current`` symlink (one ``readlink``) and stats the ledger and the pauses (two
+``stat``): when a new generation was switched in, it is opened and the old one retired; when
+the ledger grew or a volunteer paused or resumed, those testimonials are hidden or shown at
+once (a new ``Generation`` value swapped in under the handle's lock). So the web app and the CLI notice a rebuild, an update or a withdrawal
 without a restart, and a request always works on one consistent value.
 
 ``on_open`` is called in a background thread with each newly opened generation (the web app
@@ -19,14 +19,15 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from search import ledger
+from search import ledger, pauses
 from search.errors import IndexDamaged, IndexMissing
 from search.generation import Generation, open_generation
-from search.layout import CURRENT, LEDGER, PREVIOUS
+from search.layout import CURRENT, LEDGER, PAUSED, PREVIOUS
 
 logger = logging.getLogger("bloomr.index")
 
 OnOpen = Callable[[Generation], None]
+Stamps = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
 
 
 class IndexHandle:
@@ -37,15 +38,15 @@ class IndexHandle:
         self.on_open = on_open
         self._lock = threading.Lock()
         self._opened: Generation | None = None  # as built, ledger not applied
-        # (pointer target, ledger stamp, generation served for them): swapped as one value
-        self._state: tuple[str, tuple[int, int] | None, Generation] | None = None
+        # (pointer target, stamps of the ledger and the pauses, generation served for them): one value
+        self._state: tuple[str, Stamps, Generation] | None = None
         self.damaged: str | None = None  # a damaged ``current`` generation, while ``previous`` serves instead
         self.ledger_damage: tuple[int, ...] = ()  # lines of the ledger that could not be read
 
     def current(self) -> Generation:
         """The serving generation, reopened when the pointer moved, withdrawals applied; IndexMissing if none."""
         name = self._pointer()
-        stamp = self._ledger_file_stamp()
+        stamp = (self._stamp(LEDGER), self._stamp(PAUSED))
         state = self._state
         if state is not None and state[0] == name and state[1] == stamp:
             return state[2]
@@ -61,7 +62,7 @@ class IndexHandle:
                     self.index_dir / LEDGER, ", ".join(map(str, found.damaged)),
                 )
             self.ledger_damage = found.damaged
-            served = opened.hide(found.ids)
+            served = opened.hide(found.ids, pauses.read(self.index_dir))
             self._state = (name, stamp, served)
             return served
 
@@ -74,12 +75,12 @@ class IndexHandle:
                 remedy="Un responsable doit lancer : bloomr index",
             ) from None
 
-    def _ledger_file_stamp(self) -> tuple[int, int] | None:
+    def _stamp(self, name: str) -> tuple[int, int, int] | None:
         try:
-            info = (self.index_dir / LEDGER).stat()
+            info = (self.index_dir / name).stat()
         except FileNotFoundError:
             return None
-        return (info.st_mtime_ns, info.st_size)
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
 
     def _open(self, name: str) -> Generation:
         """The generation ``name`` (already open, or opened now, the previous one retired). Holds the lock."""

@@ -9,6 +9,7 @@
     <index>/.tmp-gen-*/                                   a generation being written (cleaned if killed)
     <index>/.build.lock                                   flock'ed while a build runs: {pid, started, host}
     <index>/withdrawals.log                               JSON Lines {id, time}: withdrawals (search.ledger)
+    <index>/paused.json                                   {"ids": [...]}: paused testimonials (search.pauses)
 
 Nothing here does any work: ``indexer.generations`` moves directories and pointers,
 ``search.store`` opens a generation's files, ``search.ledger`` reads and appends the ledger.
@@ -22,6 +23,8 @@ LOCK = ".build.lock"
 TMP_PREFIX = ".tmp-"
 GEN_PREFIX = "gen-"
 LEDGER = "withdrawals.log"
+PAUSED = "paused.json"
+"""``{"ids": [...]}``: testimonials paused by their volunteers (``search.pauses``)."""
 
 INDEX_NAME = "MAIN"
 """Whoosh's index name: its files are ``MAIN_*.seg``, ``_MAIN_<n>.toc``, ``MAIN_WRITELOCK``."""

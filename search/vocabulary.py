@@ -115,10 +115,11 @@ class Vocabulary:
 
     @classmethod
     def from_generation(cls, generation: Generation) -> "Vocabulary":
-        """The generation's words, less those of testimonials hidden since it was built."""
+        """The generation's words, less those of testimonials withdrawn or paused since it was built."""
         counts = Counter(_as_counts(generation.store.read_json(VOCABULARY)))
-        if generation.hidden:
-            hidden = [n for n, doc_id in enumerate(generation.ids) if doc_id in generation.hidden and generation.built_live[n]]
+        gone = generation.hidden | generation.paused
+        if gone:
+            hidden = [n for n, doc_id in enumerate(generation.ids) if doc_id in gone and generation.built_live[n]]
             for n in hidden:
                 counts.subtract(stored_words(generation.store.stored(n)))
         return cls.from_counts(counts)

@@ -45,3 +45,23 @@ def test_a_missing_pointer_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IndexMissing) as missing:
         IndexHandle(tmp_path / "nothing").current()
     assert "bloomr index" in missing.value.remedy
+
+
+def test_a_pause_hides_at_once_and_a_resume_shows_again(index_copy: Path) -> None:
+    from search import pauses
+    from search.errors import NotFound
+
+    handle = IndexHandle(index_copy)
+    count = handle.current().count
+    assert pauses.set_paused(index_copy, "jerome-infirmier", True)
+    assert not pauses.set_paused(index_copy, "jerome-infirmier", True)  # already paused: nothing changes
+    paused = handle.current()
+    assert paused.count == count - 1 and "jerome-infirmier" not in {h.id for h in search(paused, "infirmier").hits}
+    assert all(s.text != "INFIRMIER" for s in suggest(paused, "infir"))
+    with pytest.raises(NotFound) as caught:
+        get_testimonial(paused, "jerome-infirmier")
+    assert "pause" in caught.value.message and not isinstance(caught.value, Gone)
+    assert pauses.set_paused(index_copy, "jerome-infirmier", False)
+    back = handle.current()
+    assert back.count == count and "jerome-infirmier" in {h.id for h in search(back, "infirmier").hits}
+    assert get_testimonial(back, "jerome-infirmier").name
