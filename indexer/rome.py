@@ -92,6 +92,9 @@ class Rome:
     secteurs: Mapping[str, Secteur]  # "79" -> Secteur (35)
     centres_interet: Mapping[str, str]  # "1" -> label (30), ROME maps them to nothing
     fiches: Mapping[str, Fiche]  # "A1101" -> Fiche (1,584)
+    words: tuple[str, ...] = ()
+    """Every word ROME writes in lower case (texts, and every word of its titles and labels),
+    sorted: French words that a spelling correction must never replace."""
 
     @property
     def credit(self) -> str:
@@ -132,7 +135,7 @@ def _fiche_data(fiche: Fiche) -> dict[str, Any]:
 
 def rome_data(rome: Rome) -> dict[str, Any]:
     """Plain data of ``rome.json``: ``{"about", "grands_domaines", "domaines", "themes", "secteurs",
-    "centres_interet", "fiches"}``, every mapping sorted by code."""
+    "centres_interet", "fiches", "words"}``, every mapping sorted by code."""
     return {
         "about": dict(rome.about),
         "grands_domaines": dict(sorted(rome.grands_domaines.items())),
@@ -144,6 +147,7 @@ def rome_data(rome: Rome) -> dict[str, Any]:
         },
         "centres_interet": dict(sorted(rome.centres_interet.items(), key=lambda item: int(item[0]))),
         "fiches": {code: _fiche_data(f) for code, f in sorted(rome.fiches.items())},
+        "words": sorted(rome.words),
     }
 
 
@@ -155,7 +159,7 @@ def rome_text(rome: Rome) -> str:
     """The file's text: small tables one a line, then one fiche a line (deterministic)."""
     data = rome_data(rome)
     lines = ["{", f'"format":{FORMAT},']
-    for key in ("about", "grands_domaines", "domaines", "themes", "secteurs", "centres_interet"):
+    for key in ("about", "grands_domaines", "domaines", "themes", "secteurs", "centres_interet", "words"):
         lines.append(f"{_dumps(key)}:{_dumps(data[key])},")
     lines.append('"fiches":{')
     fiches = list(data["fiches"].items())
@@ -217,6 +221,7 @@ def rome_from_data(data: Mapping[str, Any]) -> Rome:
         },
         centres_interet={str(k): str(v) for k, v in data["centres_interet"].items()},
         fiches={str(code): _fiche(str(code), f) for code, f in data["fiches"].items()},
+        words=_strings(data.get("words")),
     )
 
 

@@ -119,6 +119,16 @@ def _appellation(long: str, short: str) -> Appellation:
     return Appellation(titles, tuple(s for s in shorts if s not in titles) if shorts != titles else ())
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _words(texts: list[str], titles: list[str]) -> tuple[str, ...]:
+    """Words written in lower case in the texts, and every word of the titles, lowercased."""
+    found = {w for text in texts for w in _WORD.findall(text) if w[0].islower()}
+    found.update(w.lower() for title in titles for w in _WORD.findall(title))
+    return tuple(sorted(w for w in found if len(w) > 1))
+
+
 def read_export(rome_dir: Path) -> Rome:
     """Every fiche of the export with its appellations, texts, themes and secteurs."""
     rome_dir = Path(rome_dir)
@@ -144,6 +154,7 @@ def read_export(rome_dir: Path) -> Rome:
         target = definitions if r["libelle_type_texte"] == "definition" else access if r["libelle_type_texte"] == "acces_metier" else None
         if target is not None:
             target[r["code_rome"]].append((int(r["position_phrase"] or 0), r["libelle_texte"]))
+    texts = [typographic(t) for rows in (definitions, access) for sentences in rows.values() for _, t in sentences]
     fiche_themes: dict[str, set[str]] = defaultdict(set)
     for r in _rows(rome_dir, "arborescence_thematique"):
         fiche_themes[r["code_rome"]].add(r["code_theme"])
@@ -178,6 +189,10 @@ def read_export(rome_dir: Path) -> Rome:
             parent=r["code_rome_parent"] if r.get("code_rome_parent") not in ("", code) else "",
             regulated=r.get("emploi_reglemente") == "O",
         )
+    definitions_of = [typographic(r[f"definition_{k}"]) for k, stem in (("sect_activite", "secteur_activite"), ("centre_interet", "centre_interet"), ("theme", "themes")) for r in _rows(rome_dir, stem)]
+    labels = [*grands.values(), *domaines.values(), *themes.values(), *centres.values(),
+              *(s.label for s in secteurs.values()), *(v for s in secteurs.values() for v in s.sous_secteurs.values())]
+    titles = [t for f in fiches.values() for t in (f.label, *f.titles)]
     return Rome(
         about=_about(rome_dir),
         grands_domaines=grands,
@@ -186,4 +201,5 @@ def read_export(rome_dir: Path) -> Rome:
         secteurs=secteurs,
         centres_interet=centres,
         fiches=fiches,
+        words=_words(texts + definitions_of, titles + labels),
     )
