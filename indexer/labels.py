@@ -1,0 +1,56 @@
+"""Official labels a query may use word for word: what ROME and our taxonomy call things.
+
+``label_phrases(taxonomy)`` lists, for every grand domaine, advice theme, ROME theme, secteur,
+sous-secteur and centre d'intérêt, the phrases its official label gives::
+
+    [LabelPhrase("rome_theme", "016", "Métiers de l’ingénierie", "Métiers de l’ingénierie"), …,
+     LabelPhrase("centre_interet", "2", "J’ai l’âme d’un chef / d’une cheffe", "J’ai l’âme d’un chef"), …]
+
+``indexer.lexicon`` compiles them; ``indexer.synonyms`` warns when a hand-kept phrase says again
+what a label already says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.taxonomy import Taxonomy
+
+_PARENS = re.compile(r"\s*\([^)]*\)")
+_ALTERNATIVE = re.compile(r"(\S+) / (?:d’une |d'une |une )?\S+")
+"""« chef / d’une cheffe », « passionné / passionnée »: ROME's gender alternatives in centre labels."""
+
+
+@dataclass(frozen=True)
+class LabelPhrase:
+    kind: str  # "sector", "theme", "rome_theme", "secteur", "sous_secteur", "centre_interet"
+    code: str
+    label: str  # the official label
+    phrase: str  # a phrase it gives: the label, without its parenthesis, in the masculine
+
+
+def _forms(label: str) -> list[str]:
+    """The label, without parenthesised parts, and with ROME's gender alternatives in the masculine."""
+    forms = [label, _PARENS.sub("", label).strip(), _ALTERNATIVE.sub(r"\1", label)]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def label_phrases(taxonomy: Taxonomy) -> list[LabelPhrase]:
+    found: list[LabelPhrase] = []
+    for letter, sector in taxonomy.sectors.items():
+        found.append(LabelPhrase("sector", letter, sector.label, sector.label))
+    for slug, theme in taxonomy.themes.items():
+        found.append(LabelPhrase("theme", slug, theme.label, theme.label))
+    rome = taxonomy.rome
+    if rome is None:
+        return found
+    for code, label in rome.themes.items():
+        found.extend(LabelPhrase("rome_theme", code, label, form) for form in _forms(label))
+    for code, secteur in rome.secteurs.items():
+        found.extend(LabelPhrase("secteur", code, secteur.label, form) for form in _forms(secteur.label))
+        for sub, sub_label in secteur.sous_secteurs.items():
+            found.extend(LabelPhrase("sous_secteur", sub, sub_label, form) for form in _forms(sub_label))
+    for code, label in rome.centres_interet.items():
+        found.extend(LabelPhrase("centre_interet", code, label, form) for form in _forms(label))
+    return found
