@@ -26,8 +26,10 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import generations as gens
+from indexer.lexicon import write_lexicon
 from indexer.model import Testimonial
 from search.errors import BuildFailed, IndexDamaged, IndexMissing
+from search.lexicon import LEXICON_FILE
 from search.schema import bloomr_schema
 from search.vocabulary import VOCABULARY_FILE, document_words, read_counts, write_counts
 
@@ -126,7 +128,7 @@ def _verify(path: Path, expected: int) -> None:
             count = searcher.doc_count()
             reader = searcher.reader()
             ids = [doc_id for n, doc_id in enumerate(reader.column_reader("id")) if not reader.is_deleted(n)]
-        known = {gens.META, VOCABULARY_FILE, f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
+        known = {gens.META, VOCABULARY_FILE, LEXICON_FILE, f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
         segments = tuple(f"{segment.segment_id()}." for segment in ix._segments())  # files of a segment
     except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises
         storage.close_leaked()
@@ -203,6 +205,7 @@ def build_index(
     progress: Progress | None = None,
     procs: int = 1,
     limitmb: int = 128,
+    lexicon: Mapping[str, object] | None = None,
 ) -> BuildReport:
     """Build a complete new generation and switch to it.
 
@@ -210,7 +213,8 @@ def build_index(
     BuildReport(generation='gen-…', indexed=124, withdrawn_skipped=2, …)
 
     Withdrawn testimonials (``status: withdrawn`` or listed in ``withdrawn_ids``, the
-    ledger) are skipped. The caller holds the build lock (``indexer.pipeline``).
+    ledger) are skipped. The caller holds the build lock (``indexer.pipeline``). ``lexicon``
+    (``indexer.lexicon.compile_lexicon``) is written beside ``words.json``.
     """
     started = gens.monotonic()
     ledger = set(withdrawn_ids)
@@ -244,6 +248,8 @@ def build_index(
                 writer.cancel()
                 raise
         write_counts(tmp, words)
+        if lexicon is not None:  # what queries are matched against (indexer.lexicon)
+            write_lexicon(tmp, lexicon)
         gens.write_meta(tmp, _meta(name, published, labels, withdrawn))
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     return BuildReport(
@@ -344,6 +350,7 @@ def update_index(
     labels: Mapping[str, object],
     withdrawn_ids: Iterable[str] = (),
     progress: Progress | None = None,
+    lexicon: Mapping[str, object] | None = None,
 ) -> BuildReport:
     """Re-index only added, changed or removed testimonials (by content hash), atomically.
 
@@ -354,7 +361,7 @@ def update_index(
     try:
         current, meta = current_meta(index_dir)
     except (IndexMissing, OSError, ValueError):
-        return build_index(testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn_ids, progress=progress)
+        return build_index(testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn_ids, progress=progress, lexicon=lexicon)
     started = gens.monotonic()
     ledger = set(withdrawn_ids)
     all_items = list(testimonials)
@@ -384,6 +391,8 @@ def update_index(
                 f"La mise à jour donnerait {count} témoignages au lieu de {len(published)}.",
                 remedy="Relancez une construction complète : bloomr index",
             )
+        if lexicon is not None:  # replaces the copied file, never writes through its hard link
+            write_lexicon(tmp, lexicon)
         gens.write_meta(tmp, _meta(name, list(published.values()), labels, withdrawn))
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     return BuildReport(
