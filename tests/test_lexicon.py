@@ -160,6 +160,6 @@ def test_a_withdrawal_keeps_it(good_corpus: Path, tmp_path: Path) -> None:
 
 
 def test_the_search_side_reads_it_without_the_indexer() -> None:
-    code = "import sys, search.lexicon; print(sorted(m for m in sys.modules if m.split('.')[0] in ('indexer', 'web', 'yaml')))"
+    code = "import sys, search.lexicon, search.understand; print(sorted(m for m in sys.modules if m.split('.')[0] in ('indexer', 'web', 'yaml')))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=TESTS.parent, check=True)
     assert run.stdout.strip() == "[]"
