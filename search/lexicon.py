@@ -62,7 +62,7 @@ class FicheInfo:
         return self.domain[:1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Lexicon:
     entries: tuple[Entry, ...] = ()
     keys: Mapping[Key, tuple[int, ...]] = field(default_factory=dict)
@@ -83,6 +83,9 @@ class Lexicon:
     centres_interet: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     known_words: frozenset[str] = frozenset()
     credit: str = ""
+
+    def __repr__(self) -> str:
+        return f"Lexicon({len(self.entries)} entries, {len(self.keys)} keys, {len(self.known_words)} known words)"
 
     def is_known(self, word: str) -> bool:
         """Whether ``word`` is a French word the product knows (ROME, places, synonyms), whatever

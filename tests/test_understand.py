@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.lexicon import Lexicon
 from search.understand import Understanding, understand
@@ -194,3 +196,15 @@ def test_to_dict_is_the_understood_contract(lexicon: Lexicon) -> None:
 
 def test_an_empty_lexicon_understands_nothing() -> None:
     assert understand(Lexicon(), "infirmière Bretagne") == Understanding(query="infirmière Bretagne", text="infirmière Bretagne")
+
+
+def test_never_fails_and_says_where_each_part_came_from(lexicon: Lexicon) -> None:
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+    def check(text: str) -> None:
+        u = understand(lexicon, text)
+        said = [p.from_ for p in u.professions] + [f.from_ for f in u.filters] + [i.from_ for i in u.interests]
+        assert all(piece and piece in u.query for piece in said + list(u.fillers))
+        assert all(piece in u.query for piece in u.text.split())
+
+    check()
