@@ -26,7 +26,7 @@ from indexer.labels import label_phrases
 from indexer.places import Place, department_numbers, known_places
 from indexer.rome import Rome
 from indexer.synonyms import SYNONYMS_FILE, Synonyms, Targets, load_synonyms
-from indexer.taxonomy import Taxonomy, fold
+from indexer.taxonomy import Taxonomy
 from indexer.titles import gender_forms
 from search.analysis import fold as fold_word
 from search.lexicon import LEXICON_FILE, LEXICON_FORMAT
@@ -76,10 +76,6 @@ def _variants(title: str) -> list[str]:
     « Conseiller (assurance) » is not every « conseiller »."""
     bare = _PARENS.sub("", title).strip()
     return [title, bare] if bare != title and len(phrase_key(bare)) >= 2 else [title]
-
-
-def _slug(label: str) -> str:
-    return "-".join(fold(label).split())
 
 
 def _known_words(taxonomy: Taxonomy, synonyms: Synonyms, places: Iterable[str]) -> frozenset[str]:
@@ -203,7 +199,7 @@ def _labels(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms, fiches: _Fiches
 def _interests(b: _Builder, synonyms: Synonyms, fiches: _Fiches) -> None:
     """Maintainers' interests; one that reuses a ROME label (« sport ») replaces it there."""
     for interest in synonyms.interests:
-        entry = b.entry("interest", _slug(interest.label), interest.label, "synonyms", fiches.of(interest.targets))
+        entry = b.entry("interest", interest.code, interest.label, "synonyms", fiches.of(interest.targets))
         for phrase in interest.phrases:
             key = b.key(phrase)
             b.keys[key] = [i for i in b.keys.get(key, []) if b.entries[i]["kind"] not in _ROME_INTERESTS]

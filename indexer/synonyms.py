@@ -65,6 +65,14 @@ class Interest:
     targets: Targets
     line: int = 0
 
+    @property
+    def code(self) -> str:
+        """Its identifier, from its label without a leading article: « L’armée » -> ``armee``."""
+        words = fold(self.label).split()
+        while len(words) > 1 and words[0] in ("le", "la", "les", "l"):
+            words = words[1:]
+        return "-".join(words)
+
 
 @dataclass(frozen=True)
 class Labelled:
@@ -257,6 +265,7 @@ class _Reader:
     def interests(self, node: Node) -> tuple[Interest, ...]:
         found: list[Interest] = []
         labels: dict[str, int] = {}
+        codes: dict[str, str] = {}
         items = node.value if isinstance(node, SequenceNode) else []
         if not isinstance(node, SequenceNode):
             self.error(node, "interests : une liste est attendue", "chaque intérêt commence par « - label: »")
@@ -279,7 +288,13 @@ class _Reader:
             if "phrases" not in fields:
                 self.error(item, f"intérêt « {label} » sans phrases", "ajoutez « phrases: [comment les jeunes le disent] »")
             targets = self.targets([(k, v) for k, v in pairs if str(k.value) in TARGETS], f"intérêt « {label} »", item)
-            found.append(Interest(label, tuple(phrases), targets, item.start_mark.line + 1))
+            interest = Interest(label, tuple(phrases), targets, item.start_mark.line + 1)
+            if interest.code in codes:
+                self.error(fields["label"], f"intérêt « {label} » : même identifiant « {interest.code} » que « {codes[interest.code]} »",
+                           "changez l’un des deux labels")
+                continue
+            codes[interest.code] = label
+            found.append(interest)
         return tuple(found)
 
     def labelled(self, node: Node, what: str, expected: Mapping[str, str], *, width: int = 0,
