@@ -1,5 +1,6 @@
-"""Official labels a query may use word for word: what ROME and our taxonomy call things.
+"""Official names a query may use word for word: job titles, and what ROME and our taxonomy call things.
 
+``title_phrases(taxonomy)`` lists every job title with its fiche (ROME's and the volunteers');
 ``label_phrases(taxonomy)`` lists, for every grand domaine, advice theme, ROME theme, secteur,
 sous-secteur and centre d'intérêt, the phrases its official label gives::
 
@@ -15,7 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from collections.abc import Iterator
+
 from indexer.taxonomy import Taxonomy
+from indexer.titles import gender_forms
+from search.phrases import phrase_key
 
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _ALTERNATIVE = re.compile(r"(\S+) / (?:d’une |d'une |une )?\S+")
@@ -54,3 +59,23 @@ def label_phrases(taxonomy: Taxonomy) -> list[LabelPhrase]:
     for code, label in rome.centres_interet.items():
         found.extend(LabelPhrase("centre_interet", code, label, form) for form in _forms(label))
     return found
+
+
+def _title_variants(title: str) -> list[str]:
+    """A title, and its form without parenthesised parts when two words at least remain:
+    « Infirmier en soins généraux (IDE) » also reads « Infirmier en soins généraux », but
+    « Conseiller (assurance) » is not every « conseiller »."""
+    bare = _PARENS.sub("", title).strip()
+    return [title, bare] if bare != title and len(phrase_key(bare)) >= 2 else [title]
+
+
+def title_phrases(taxonomy: Taxonomy) -> Iterator[tuple[str, str]]:
+    """(fiche code, title) for every title of every fiche: its label in both genders, ROME's
+    appellations (long and short forms) and the volunteers' words, fiche by fiche."""
+    rome = taxonomy.rome
+    for code, profession in sorted(taxonomy.professions.items()):
+        fiche = rome.fiches.get(code) if rome else None
+        titles = [*gender_forms(profession.label), *profession.titles, *(fiche.titles if fiche else ())]
+        for title in dict.fromkeys(titles):
+            for variant in _title_variants(title):
+                yield code, variant

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from indexer.labels import label_phrases
+from indexer.labels import label_phrases, title_phrases
 from indexer.places import Place, department_numbers, known_places
 from indexer.rome import Rome
 from indexer.synonyms import SYNONYMS_FILE, Synonyms, Targets, load_synonyms
@@ -32,7 +32,6 @@ from search.analysis import fold as fold_word
 from search.lexicon import LEXICON_FILE, LEXICON_FORMAT
 from search.phrases import phrase_key
 
-_PARENS = re.compile(r"\s*\([^)]*\)")
 _ROME_INTERESTS = ("rome_theme", "secteur", "sous_secteur", "centre_interet")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -68,14 +67,6 @@ class _Builder:
             ids = table.setdefault(key, [])
             if entry not in ids:
                 ids.append(entry)
-
-
-def _variants(title: str) -> list[str]:
-    """A title, and its form without parenthesised parts when two words at least remain:
-    « Infirmier en soins généraux (IDE) » also reads « Infirmier en soins généraux », but
-    « Conseiller (assurance) » is not every « conseiller »."""
-    bare = _PARENS.sub("", title).strip()
-    return [title, bare] if bare != title and len(phrase_key(bare)) >= 2 else [title]
 
 
 def _known_words(taxonomy: Taxonomy, synonyms: Synonyms, places: Iterable[str]) -> frozenset[str]:
@@ -136,14 +127,8 @@ class _Fiches:
 
 
 def _professions(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms) -> None:
-    rome = taxonomy.rome
-    for code, profession in sorted(taxonomy.professions.items()):
-        entry = b.entry("profession", code, profession.label, "rome")
-        fiche = rome.fiches.get(code) if rome else None
-        titles = [*gender_forms(profession.label), *profession.titles, *(fiche.titles if fiche else ())]
-        for title in dict.fromkeys(titles):
-            for variant in _variants(title):
-                b.add(variant, entry)
+    for code, title in title_phrases(taxonomy):
+        b.add(title, b.entry("profession", code, taxonomy.professions[code].label, "rome"))
     # A youth word decides for its key: the fiches maintainers listed replace ROME's.
     for word, codes in synonyms.professions.items():
         key = b.key(word)

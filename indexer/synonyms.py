@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from indexer.labels import LabelPhrase, label_phrases
+from indexer.labels import LabelPhrase, label_phrases, title_phrases
 from indexer.model import Problem
 from indexer.rome import Rome
 from indexer.places import known_places
@@ -106,6 +106,10 @@ class _Reader:
         self.rome: Rome | None = taxonomy.rome
         self.problems: list[Problem] = []
         self.known_places = known_places(taxonomy)
+        self.title_keys: dict[tuple[str, ...], str] = {}
+        """phrase key of every job title -> its fiche: an interest phrase must not be a job."""
+        for code, title in title_phrases(taxonomy):
+            self.title_keys.setdefault(phrase_key(title), code)
         self.labels: dict[tuple[str, ...], list[LabelPhrase]] = {}
         """key -> the official labels that read so (recognised without us)."""
         for label in label_phrases(taxonomy):
@@ -165,12 +169,18 @@ class _Reader:
 
     # ------------------------------------------------------------------ phrases
 
-    def claim(self, node: Node, phrase: str, owner: str, *, official: tuple[str, ...] = (), code: str = "") -> bool:
+    def claim(self, node: Node, phrase: str, owner: str, *, official: tuple[str, ...] = (), code: str = "",
+              job_title_warning: bool = False) -> bool:
         """Register a phrase for ``owner``; a phrase read alike elsewhere is an error (or a
         warning within the same entry, where it is only redundant). ``official``: the label
         kinds that would already say the same for ``code`` (a sector phrase that is its own
         label): a warning. An interest may reuse a ROME label: it then replaces it."""
         key = phrase_key(phrase)
+        if job_title_warning and key in self.title_keys:
+            code = self.title_keys[key]
+            self.warn(node, f"« {phrase} » est un intitulé ROME (fiche {code} « {self.taxonomy.professions[code].label} ») : reconnu comme métier",
+                      "retirez-le d’ici, ou faites-en un synonyme sous professions: pour choisir ses fiches")
+            return False
         for label in self.labels.get(key, ()):
             if label.kind in official and (not code or label.code == code):
                 self.warn(node, f"« {phrase} » est déjà le libellé officiel « {label.label} » ({_KIND_NAMES[label.kind]} {label.code}), reconnu tel quel",
@@ -284,7 +294,7 @@ class _Reader:
                 continue
             labels[label] = fields["label"].start_mark.line + 1
             phrases = [p for n, p in self.texts(fields["phrases"], "phrase")
-                       if self.claim(n, p, f"intérêt « {label} »")] if "phrases" in fields else []
+                       if self.claim(n, p, f"intérêt « {label} »", job_title_warning=True)] if "phrases" in fields else []
             if "phrases" not in fields:
                 self.error(item, f"intérêt « {label} » sans phrases", "ajoutez « phrases: [comment les jeunes le disent] »")
             targets = self.targets([(k, v) for k, v in pairs if str(k.value) in TARGETS], f"intérêt « {label} »", item)
@@ -314,7 +324,7 @@ class _Reader:
             owner = f"{what} {code}"
             kinds: tuple[str, ...] = ("sector",) if what == "grand domaine" else ()
             phrases = tuple(p for n, p in self.texts(fields["phrases"], "phrase")
-                            if self.claim(n, p, owner, official=kinds, code=code)) if "phrases" in fields else ()
+                            if self.claim(n, p, owner, official=kinds, code=code, job_title_warning=True)) if "phrases" in fields else ()
             targets = self.targets([(k, v) for k, v in pairs if str(k.value) in TARGETS], f"{what} « {expected[code]} »", value_node) if with_targets else Targets()
             found[code] = Labelled(label, phrases, targets)
         for code, name in expected.items():
@@ -343,7 +353,7 @@ class _Reader:
                 self.error(key_node, f"thème de conseils « {slug} » inconnu", f"thèmes : {', '.join(THEME_SLUGS)}")
                 continue
             found[slug] = tuple(p for n, p in self.texts(value_node, "phrase")
-                                if self.claim(n, p, f"conseils « {slug} »", official=("theme",), code=slug))
+                                if self.claim(n, p, f"conseils « {slug} »", official=("theme",), code=slug, job_title_warning=True))
         return found
 
     def places(self, node: Node) -> dict[str, str]:

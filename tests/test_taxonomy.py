@@ -113,6 +113,10 @@ def test_suggest_regions(tax) -> None:
     ("Chargé / Chargée d'affaires marketing", ["Chargé d'affaires marketing", "Chargée d'affaires marketing"]),
     ("Infirmier libéral / Infirmière libérale", ["Infirmier libéral", "Infirmière libérale"]),
     ("Responsable marketing", ["Responsable marketing"]),
+    ("Artiste Plasticien / Plasticienne", ["Artiste Plasticien", "Artiste Plasticienne"]),
+    ("Pharmacien distributeur en gros / Pharmacienne distributrice", ["Pharmacien distributeur en gros", "Pharmacienne distributrice en gros"]),
+    ("Homme sage-femme / Sage-femme", ["Homme sage-femme", "Sage-femme"]),
+    ("Responsable plate-forme expédition / Livraison", ["Responsable plate-forme expédition / Livraison"]),
 ])
 def test_gender_forms(label: str, forms: list[str]) -> None:
     assert gender_forms(label) == forms
