@@ -30,7 +30,7 @@ from indexer.taxonomy import Taxonomy
 from indexer.titles import gender_forms
 from search.analysis import fold as fold_word
 from search.lexicon import LEXICON_FILE, LEXICON_FORMAT
-from search.phrases import phrase_key
+from search.phrases import phrase_key, words
 
 _ROME_INTERESTS = ("rome_theme", "secteur", "sous_secteur", "centre_interet")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -57,11 +57,11 @@ class _Builder:
             self.entries.append(data)
         return self.ids[ident]
 
-    def key(self, phrase: str) -> Key:
-        return phrase_key(phrase)
+    def key(self, phrase: str, *, exact: bool = False) -> Key:
+        return phrase_key(phrase, exact=exact)
 
-    def add(self, phrase: str, entry: int, *, guarded: bool = False) -> None:
-        key = self.key(phrase)
+    def add(self, phrase: str, entry: int, *, guarded: bool = False, exact: bool = False) -> None:
+        key = self.key(phrase, exact=exact)
         if key:
             table = self.guarded if guarded else self.keys
             ids = table.setdefault(key, [])
@@ -138,11 +138,23 @@ def _professions(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms) -> None:
 
 
 def _places(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms, places: Mapping[Key, list[Place]]) -> None:
-    guarded = {b.key(w) for w in synonyms.places_if_capitalised}
-    for key, found in sorted(places.items()):
+    """Place names, spelled exactly (no gender nor number: « Gers » is not « gère »). Those that
+    are also common words are guarded: the hand-kept ones, and a name of one word after its
+    article that ROME writes as a word (« La Source », « La Gare »: quarters of Monaco)."""
+    common = {fold_word(w) for w in taxonomy.rome.words} if taxonomy.rome else set()
+    guarded = {b.key(w, exact=True) for w in synonyms.places_if_capitalised}
+
+    def is_guarded(name: str) -> bool:
+        key = b.key(name, exact=True)
+        if key in guarded:
+            return True
+        found = words(name)
+        return len(key) == 1 and len(found) == 2 and found[0].article and found[1].surface in common
+
+    for found in places.values():
         for place in found:
             entry = b.entry(place.facet, place.code, place.label, "taxonomy")
-            b.add(place.name, entry, guarded=key in guarded)
+            b.add(place.name, entry, guarded=is_guarded(place.name), exact=True)
     for name, code in synonyms.places.items():
         country = code.split("-", 1)[0]
         if "-" in code:
@@ -152,7 +164,7 @@ def _places(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms, places: Mapping
             entry = b.entry("region", region.code, region.label, "taxonomy")
         else:
             entry = b.entry("country", code, taxonomy.countries[code].label, "taxonomy")
-        b.add(name, entry, guarded=b.key(name) in guarded)
+        b.add(name, entry, guarded=is_guarded(name), exact=True)
 
 
 def _labels(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms, fiches: _Fiches) -> None:

@@ -48,7 +48,8 @@ def known_places(taxonomy: Taxonomy) -> dict[tuple[str, ...], list[Place]]:
             if key not in names or key.isdigit():  # an ISO code or a number, not a name
                 continue
             region = taxonomy.regions[region_code]
-            add(written, Place("region", region.code, region.label, _PARENS.sub("", written)))
+            for name in dict.fromkeys((written, _PARENS.sub("", written))):  # « Maritime (Région) », « Maritime »
+                add(name, Place("region", region.code, region.label, name))
     return found
 
 

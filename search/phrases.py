@@ -8,8 +8,8 @@ the one French analyzer (``search.analysis``)::
     ('professeu', 'ecol')
     >>> phrase_key("prof de maths") == phrase_key("Profs des maths")
     True
-    >>> phrase_key("IDE"), phrase_key("AS")
-    (('=ide',), ('^as',))
+    >>> phrase_key("IDE"), phrase_key("AS"), phrase_key("Gers", exact=True)
+    (('=ide',), ('^as',), ('=gers',))
 
 A key is the sequence of analysed tokens (case, accents, gender, number, elisions and hyphens
 folded away) without articles. A word written in capitals keeps its exact spelling: ``=ide``
@@ -75,14 +75,17 @@ def words(text: str) -> list[Word]:
     return found
 
 
-def phrase_key(text: str) -> tuple[str, ...]:
-    """The lookup key of a known phrase (see the module's docstring)."""
+def phrase_key(text: str, *, exact: bool = False) -> tuple[str, ...]:
+    """The lookup key of a known phrase (see the module's docstring); ``exact``: every word
+    as spelled (a place name has no gender nor number: « Gers » must not be « gère »)."""
     key: list[str] = []
     for word in words(text):
         if word.article:
             continue
-        if word.capitals:
-            key.append((CAPITALS if len(word.surface) <= 2 else EXACT) + word.surface)
+        if word.capitals and len(word.surface) <= 2:
+            key.append(CAPITALS + word.surface)
+        elif word.capitals or exact:
+            key.append(EXACT + word.surface)
         else:
             key.append(word.norm)
     return tuple(key)

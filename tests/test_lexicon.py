@@ -26,9 +26,10 @@ GOOD = TESTS / "data" / "good"
 SHIPPED = TESTS.parent / "corpus" / "taxonomy"
 
 
-def entries(lexicon: Lexicon, phrase: str, *, guarded: bool = False) -> list[tuple[str, str]]:
+def entries(lexicon: Lexicon, phrase: str, *, guarded: bool = False, place: bool = False) -> list[tuple[str, str]]:
+    """What a phrase means; a place name is looked up as spelled."""
     table = lexicon.guarded if guarded else lexicon.keys
-    return [(lexicon.entries[i].kind, lexicon.entries[i].code) for i in table.get(phrase_key(phrase), ())]
+    return [(lexicon.entries[i].kind, lexicon.entries[i].code) for i in table.get(phrase_key(phrase, exact=place), ())]
 
 
 def test_every_fiche_and_its_titles(lexicon: Lexicon) -> None:
@@ -51,16 +52,18 @@ def test_youth_words_replace_rome_for_their_key(lexicon: Lexicon) -> None:
 
 
 def test_places(lexicon: Lexicon) -> None:
-    assert entries(lexicon, "Finistère") == [("region", "FR-BRE")]
-    assert entries(lexicon, "Seine-Saint-Denis") == [("region", "FR-IDF")]
-    assert entries(lexicon, "Saint-Denis") == [("region", "FR-974")]
-    assert entries(lexicon, "Côte d’Ivoire") == [("country", "CI")]
-    assert entries(lexicon, "lot") == [] and entries(lexicon, "lot", guarded=True) == [("region", "FR-OCC")]
-    assert entries(lexicon, "Lot-et-Garonne") == [("region", "FR-NAQ")]
+    assert entries(lexicon, "Finistère", place=True) == [("region", "FR-BRE")]
+    assert entries(lexicon, "Seine-Saint-Denis", place=True) == [("region", "FR-IDF")]
+    assert entries(lexicon, "Saint-Denis", place=True) == [("region", "FR-974")]
+    assert entries(lexicon, "Côte d’Ivoire", place=True) == [("country", "CI")]
+    assert entries(lexicon, "lot", place=True) == [] and entries(lexicon, "lot", guarded=True, place=True) == [("region", "FR-OCC")]
+    assert entries(lexicon, "Lot-et-Garonne", place=True) == [("region", "FR-NAQ")]
+    assert entries(lexicon, "Gers", place=True) == [("region", "FR-OCC")] and entries(lexicon, "gère", place=True) == []
+    assert entries(lexicon, "La Source", guarded=True, place=True) == [("region", "MC-SO")]  # a quarter of Monaco
     assert lexicon.entries[lexicon.departments["93"]].code == "FR-IDF"
     assert lexicon.entries[lexicon.departments["2a"]].code == "FR-20R"
     assert phrase_key("dans") in lexicon.place_words and phrase_key("près de") in lexicon.place_words
-    assert entries(lexicon, "BRE") == [] and entries(lexicon, "69") == []  # codes and numbers are not names
+    assert entries(lexicon, "BRE", place=True) == [] and entries(lexicon, "69", place=True) == []  # codes and numbers are not names
 
 
 def test_known_places_follow_the_taxonomy() -> None:
@@ -91,7 +94,7 @@ def test_compiles_from_a_taxonomy_without_rome_json() -> None:
     lexicon = read_lexicon_data(data)
     assert set(lexicon.fiches) == {p for p in json.loads(json.dumps(data))["fiches"]} and len(lexicon.fiches) == 8
     assert entries(lexicon, "Boulangère") == [("profession", "D1102")]
-    assert entries(lexicon, "Bretagne") == [("region", "FR-BRE")]
+    assert entries(lexicon, "Bretagne", place=True) == [("region", "FR-BRE")]
 
 
 def read_lexicon_data(data: dict[str, object]) -> Lexicon:

@@ -90,7 +90,7 @@ def test_quoting_a_word_searches_the_word(lexicon: Lexicon) -> None:
     ("Lot", "FR-OCC"), ("dans le lot", "FR-OCC"), ("Lot-et-Garonne", "FR-NAQ"), ("lot et garonne", "FR-NAQ"),
     ("Manche", "FR-NOR"), ("en Somme", "FR-HDF"), ("dans la Vienne", "FR-NAQ"), ("Finistère", "FR-BRE"),
     ("dans le 93", "FR-IDF"), ("département 69", "FR-ARA"), ("en Corse-du-Sud", "FR-20R"), ("dans le 2A", "FR-20R"),
-    ("Genève", "CH-GE"), ("Québec", "CA-QC"), ("Montréal", "CA-QC"), ("Dakar", "SN-DK"), ("Paris", "FR-IDF"), ("paris", "FR-IDF"),
+    ("Gers", "FR-OCC"), ("Vendée", "FR-PDL"), ("Genève", "CH-GE"), ("Québec", "CA-QC"), ("Montréal", "CA-QC"), ("Dakar", "SN-DK"), ("Paris", "FR-IDF"), ("paris", "FR-IDF"),
 ])
 def test_places(lexicon: Lexicon, text: str, region: str) -> None:
     assert filters(lexicon, text) == {"region": (region,)}
@@ -100,6 +100,7 @@ def test_places(lexicon: Lexicon, text: str, region: str) -> None:
 @pytest.mark.parametrize(("text", "left"), [
     ("lot", "lot"), ("un lot de", "lot"), ("vienne", "vienne"), ("LOT", "LOT"), ("93", "93"), ("infirmière 93", "93"),
     ("Sud", "Sud"), ("travailler dans le sud", "sud"),
+    ("gère", "gère"), ("la source", "source"),  # Gers, and a quarter of Monaco: places are spelled exactly
 ])
 def test_common_words_and_numbers_are_not_places_out_of_context(lexicon: Lexicon, text: str, left: str) -> None:
     u = understand(lexicon, text)
@@ -175,6 +176,12 @@ def test_prof_de_maths_a_lyon(lexicon: Lexicon) -> None:
     assert read(lexicon, "prof de maths à Lyon") == {
         "professions": ["K2107"], "filters": {"region": ("FR-ARA",)}, "interests": [], "fillers": [], "text": "",
     }
+
+
+@pytest.mark.parametrize("text", ["été", "vous êtes", "une porte", "il donne", "tel quel", "une expérience", "le public"])
+def test_everyday_words_mean_nothing(lexicon: Lexicon, text: str) -> None:
+    u = understand(lexicon, text)
+    assert not (u.professions or u.filters or u.interests), u
 
 
 def test_what_is_not_recognised_stays_text(lexicon: Lexicon) -> None:
