@@ -24,6 +24,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import generations as gens
+from indexer.lexicon import write_lexicon
 from indexer.model import Testimonial
 from search.errors import BuildFailed, IndexDamaged, IndexMissing
 from search.layout import CURRENT, GENERATION_FILES, INDEX_NAME, META, PREVIOUS, SOURCES, TMP_PREFIX
@@ -197,6 +198,7 @@ def build_index(
     progress: Progress | None = None,
     procs: int = 1,
     limitmb: int = 128,
+    lexicon: Mapping[str, object] | None = None,
 ) -> BuildReport:
     """Build a complete new generation and switch to it.
 
@@ -204,7 +206,8 @@ def build_index(
     BuildReport(generation='gen-…', indexed=124, withdrawn_skipped=2, …)
 
     Withdrawn testimonials (``status: withdrawn`` or listed in ``withdrawn_ids``, the
-    ledger) are skipped. The caller holds the build lock (``indexer.pipeline``).
+    ledger) are skipped. The caller holds the build lock (``indexer.pipeline``). ``lexicon``
+    (``indexer.lexicon.compile_lexicon``) is written beside ``words.json``.
     """
     started = gens.monotonic()
     ledger = set(withdrawn_ids)
@@ -238,6 +241,8 @@ def build_index(
                 writer.cancel()
                 raise
         write_counts(tmp, words)
+        if lexicon is not None:  # what queries are matched against (indexer.lexicon)
+            write_lexicon(tmp, lexicon)
         _write_metadata(tmp, name, published, labels, withdrawn)
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     return BuildReport(
@@ -338,6 +343,7 @@ def update_index(
     labels: Mapping[str, object],
     withdrawn_ids: Iterable[str] = (),
     progress: Progress | None = None,
+    lexicon: Mapping[str, object] | None = None,
 ) -> BuildReport:
     """Re-index only added, changed or removed testimonials (by content hash), atomically.
 
@@ -348,7 +354,7 @@ def update_index(
     try:
         current, meta = current_meta(index_dir)
     except (IndexMissing, OSError, ValueError):
-        return build_index(testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn_ids, progress=progress)
+        return build_index(testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn_ids, progress=progress, lexicon=lexicon)
     started = gens.monotonic()
     ledger = set(withdrawn_ids)
     all_items = list(testimonials)
@@ -377,6 +383,8 @@ def update_index(
                 f"La mise à jour donnerait {count} témoignages au lieu de {len(published)}.",
                 remedy="Relancez une construction complète : bloomr index",
             )
+        if lexicon is not None:  # replaces the copied file, never writes through its hard link
+            write_lexicon(tmp, lexicon)
         _write_metadata(tmp, name, list(published.values()), labels, withdrawn)
         previous, pruned = _publish(index_dir, tmp, name, len(published))
     return BuildReport(

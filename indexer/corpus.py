@@ -3,7 +3,8 @@
 ``load_corpus(Path("corpus"))`` reads ``corpus/testimonials/*.md`` (YAML front matter + four
 ``##`` sections) and ``corpus/testimonials/*.jsonl`` (one object a line, same keys plus ``id``
 and ``sections: {metier, parcours, passion, conseils}``), checks them against the taxonomy
-(``corpus/taxonomy`` unless ``taxonomy_dir`` is given) and returns a ``CorpusReport``::
+(``corpus/taxonomy`` unless ``taxonomy_dir`` is given), checks the taxonomy's hand-kept
+``synonyms.yaml`` too, and returns a ``CorpusReport``::
 
     report = load_corpus(Path("corpus"))
     report.ok                       # False if any error
@@ -30,6 +31,7 @@ from typing import Any, cast
 
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
 from indexer.model import CorpusReport, Problem, Sections, Testimonial
+from indexer.synonyms import SYNONYMS_FILE, load_synonyms
 from indexer.taxonomy import Profession, Region, Taxonomy, fold, load_taxonomy
 from search.errors import CorpusError
 from search.sections import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_TITLES
@@ -85,7 +87,9 @@ def load_corpus(
         taxonomy = load_taxonomy(taxonomy_dir, rome_dir=rome_dir)
     except CorpusError as exc:
         return CorpusReport((), (Problem(str(taxonomy_dir), 1, exc.message, exc.remedy, field="taxonomy"),))
-    return check_corpus(corpus_dir, taxonomy)
+    report = check_corpus(corpus_dir, taxonomy)
+    _, words = load_synonyms(taxonomy_dir / SYNONYMS_FILE, taxonomy)  # how youths ask: checked with the corpus
+    return CorpusReport(report.testimonials, report.problems + words) if words else report
 
 
 def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:

@@ -15,6 +15,7 @@ from pathlib import Path
 from indexer import generations as gens
 from indexer.build import BuildReport, Progress, build_index, purge, read_sources, rollback, update_index
 from indexer.corpus import load_corpus
+from indexer.lexicon import taxonomy_lexicon
 from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
 from search import ledger
@@ -52,13 +53,17 @@ def index_corpus(
     report = validate(corpus_dir, taxonomy_dir=taxonomy_dir, rome_dir=rome_dir)
     taxonomy = load_taxonomy(_taxonomy_dir(corpus_dir, taxonomy_dir), rome_dir=rome_dir)
     labels = taxonomy.labels(used=report.testimonials)
+    lexicon = taxonomy_lexicon(_taxonomy_dir(corpus_dir, taxonomy_dir), taxonomy)
     with gens.BuildLock(index_dir):
         withdrawn = ledger.read(index_dir).ids
         if update:
-            built = update_index(report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress)
+            built = update_index(
+                report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress, lexicon=lexicon
+            )
         else:
             built = build_index(
-                report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress, procs=procs
+                report.testimonials, index_dir, labels=labels, withdrawn_ids=withdrawn, progress=progress, procs=procs,
+                lexicon=lexicon,
             )
     return built, report
 

@@ -14,13 +14,12 @@ hyphen-insensitive (``fold``)::
 
 from __future__ import annotations
 
-import csv
 import difflib
 import gettext
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,8 @@ import pycountry
 import yaml
 from unidecode import unidecode
 
+from indexer.rome import ROME_FILE, Fiche, Rome, read_rome
+from indexer.titles import gender_forms
 from search.errors import CorpusError
 
 SECTOR_CODES = tuple("ABCDEFGHIJKLMN")
@@ -97,6 +98,8 @@ class Taxonomy:
     """country -> folded written form -> (region code, written form)."""
     title_keys: Mapping[str, str] = field(repr=False)
     """folded job title -> ROME code."""
+    rome: Rome | None = field(default=None, repr=False, compare=False)
+    """What ROME knows beyond professions (themes, secteurs, texts), when ``rome.json`` is there."""
 
     def resolve_region(self, text: str, country: str = "FR") -> Region | None:
         """``resolve_region("Finistère", "FR").code == "FR-BRE"``; None when unknown."""
@@ -191,23 +194,6 @@ class Taxonomy:
         }
 
 
-def gender_forms(label: str) -> list[str]:
-    """ROME's ``Masculin / Féminin [complément]`` -> both titles.
-
-    ``gender_forms("Infirmier / Infirmière aide opératoire")``
-    == ``["Infirmier aide opératoire", "Infirmière aide opératoire"]``; the complement is
-    what the feminine side has beyond the masculine side's word count.
-    """
-    label = " ".join(label.split())
-    if " / " not in label:
-        return [label]
-    masculine, feminine = label.split(" / ", 1)
-    m_words, f_words = masculine.split(), feminine.split()
-    complement = f_words[len(m_words):] if len(f_words) > len(m_words) else []
-    male = " ".join(m_words + complement)
-    return [male, feminine] if male != feminine else [male]
-
-
 def _title_variants(text: str) -> list[str]:
     """The written title, then its forms without inclusive suffixes and without parentheses."""
     text = " ".join(text.split())
@@ -250,8 +236,9 @@ def _fixed(path: Path, expected: tuple[str, ...], what: str) -> dict[str, str]:
 
 
 def load_taxonomy(taxonomy_dir: Path, *, rome_dir: Path | None = None) -> Taxonomy:
-    """Read ``sectors.yaml``, ``themes.yaml``, ``countries.yaml``, ``regions.yaml`` and
-    ``professions.yaml`` (optional) from ``taxonomy_dir``; raise ``CorpusError`` if one is wrong."""
+    """Read ``sectors.yaml``, ``themes.yaml``, ``countries.yaml``, ``regions.yaml``, ``rome.json``
+    (every ROME fiche, optional) and ``professions.yaml`` (optional) from ``taxonomy_dir``;
+    raise ``CorpusError`` if one is wrong. ``rome_dir`` reads the CSV export instead of ``rome.json``."""
     taxonomy_dir = Path(taxonomy_dir)
     if not taxonomy_dir.is_dir():
         raise CorpusError(
@@ -264,13 +251,20 @@ def load_taxonomy(taxonomy_dir: Path, *, rome_dir: Path | None = None) -> Taxono
     countries = {c.upper(): Country(c.upper(), str(label)) for c, label in countries_data.items()}
     regions_data = _require_mapping(taxonomy_dir / "regions.yaml", _read_yaml(taxonomy_dir / "regions.yaml"))
     regions, region_keys = _build_regions(countries, regions_data.get("names") or {}, regions_data.get("aliases") or {})
-    professions, title_keys = _load_professions(taxonomy_dir / "professions.yaml", sectors)
+    rome = _read_rome(taxonomy_dir, rome_dir)
+    professions, title_keys = professions_of_rome(rome) if rome is not None else ({}, {})
+    _load_professions(taxonomy_dir / "professions.yaml", sectors, professions, title_keys)
+    return Taxonomy(sectors, themes, countries, regions, professions, region_keys, title_keys, rome)
+
+
+def _read_rome(taxonomy_dir: Path, rome_dir: Path | None) -> Rome | None:
+    """The CSV export when ``rome_dir`` is given (``BLOOMR_ROME``), else ``rome.json``, else None."""
     if rome_dir is not None:
-        rome_professions, rome_titles = load_rome(rome_dir)
-        professions = {**rome_professions, **{c: p for c, p in professions.items() if c not in rome_professions}}
-        for key, code in rome_titles.items():
-            title_keys.setdefault(key, code)
-    return Taxonomy(sectors, themes, countries, regions, professions, region_keys, title_keys)
+        from indexer.rome_export import read_export  # maintainer path: the CSV files
+
+        return read_export(rome_dir)
+    path = taxonomy_dir / ROME_FILE
+    return read_rome(path) if path.exists() else None
 
 
 def _build_regions(
@@ -315,18 +309,48 @@ def _build_regions(
     return regions, keys
 
 
-def _load_professions(path: Path, sectors: Mapping[str, Sector]) -> tuple[dict[str, Profession], dict[str, str]]:
-    if not path.exists():
-        return {}, {}
-    data = _require_mapping(path, _read_yaml(path) or {})
-    professions: dict[str, Profession] = {}
+def professions_of_rome(rome: Rome) -> tuple[dict[str, Profession], dict[str, str]]:
+    """Every fiche as a ``Profession``, and folded title -> code: the fiche labels first, then
+    the appellations fiche by fiche (principal first), so a title two fiches share goes to one."""
+    professions = {
+        code: Profession(code, f.label, f.sector, f.domain, rome.domaines.get(f.domain, ""), _long_titles(f))
+        for code, f in sorted(rome.fiches.items())
+    }
     keys: dict[str, str] = {}
+    for code, fiche in sorted(rome.fiches.items()):
+        for key in _title_keys_of([fiche.label]):
+            keys.setdefault(key, code)
+    for code, fiche in sorted(rome.fiches.items()):
+        for key in _title_keys_of(fiche.titles):
+            keys.setdefault(key, code)
+    return professions, keys
+
+
+def _load_professions(
+    path: Path, sectors: Mapping[str, Sector], professions: dict[str, Profession], keys: dict[str, str]
+) -> None:
+    """Add ``professions.yaml`` to ``professions`` and ``keys``. Two shapes per fiche: a list of
+    titles (volunteers' words for a fiche ``rome.json`` knows), or a self-contained entry
+    ``{label, sector, domain, domain_label, titles}`` for a taxonomy without ``rome.json``."""
+    if not path.exists():
+        return
+    data = _require_mapping(path, _read_yaml(path) or {})
     for code, entry in data.items():
+        if ROME_CODE.match(code) and isinstance(entry, list) and code in professions:
+            words = tuple(str(t) for t in entry)
+            known = professions[code]
+            professions[code] = replace(known, titles=tuple(dict.fromkeys((*known.titles, *words))))
+            for key in _title_keys_of(words):
+                keys.setdefault(key, code)
+            continue
         if not ROME_CODE.match(code) or not isinstance(entry, dict) or entry.get("sector") not in sectors:
+            unknown = isinstance(entry, list) and ROME_CODE.match(code)
             raise CorpusError(
-                f"{path} : fiche « {code} » invalide",
+                f"{path} : fiche « {code} » {'inconnue du ROME' if unknown else 'invalide'}",
                 remedy="régénérez le fichier avec python -m indexer.taxonomy_sync --rome <export ROME>",
             )
+        if code in professions:
+            continue
         titles = tuple(str(t) for t in entry.get("titles") or ())
         professions[code] = Profession(
             code, str(entry["label"]), str(entry["sector"]), str(entry.get("domain", "")),
@@ -334,44 +358,16 @@ def _load_professions(path: Path, sectors: Mapping[str, Sector]) -> tuple[dict[s
         )
         for key in _title_keys_of((str(entry["label"]), *titles)):
             keys.setdefault(key, code)
-    return professions, keys
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        raise CorpusError(f"export ROME incomplet : {path} absent", remedy="indiquez le dossier de l’export CSV officiel du ROME 4.0 (BLOOMR_ROME)")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _rome_file(rome_dir: Path, stem: str) -> Path:
-    found = sorted(Path(rome_dir).glob(f"unix_{stem}_v*_utf8.csv"))
-    return found[-1] if found else Path(rome_dir) / f"unix_{stem}_utf8.csv"
+def _long_titles(fiche: Fiche) -> tuple[str, ...]:
+    """The fiche's two genders and its appellations' long forms (short forms only match)."""
+    forms = [fiche.masculine, fiche.feminine, *(t for a in fiche.appellations for t in a.titles)]
+    return tuple(dict.fromkeys(forms))
 
 
 def load_rome(rome_dir: Path) -> tuple[dict[str, Profession], dict[str, str]]:
     """Every fiche of the official ROME 4.0 CSV export, and folded appellation -> code."""
-    professions: dict[str, Profession] = {}
-    for row in _rows(_rome_file(rome_dir, "cr_gd_dp")):
-        code = row["code_rome"]
-        professions[code] = Profession(
-            code, row["libelle_rome"], row["code_grand_domaine"],
-            row.get("code_domaine_professionel") or row.get("code_domaine_professionnel", ""),
-            row.get("libelle_domaine_professionel") or row.get("libelle_domaine_professionnel", ""),
-        )
-    titles: dict[str, list[str]] = {code: [p.label] for code, p in professions.items()}
-    appellations = sorted(_rows(_rome_file(rome_dir, "referentiel_appellation")), key=lambda r: r.get("classification") != "PRINCIPALE")
-    for row in appellations:
-        if row["code_rome"] in titles:
-            titles[row["code_rome"]].append(row["libelle_appellation_long"])
-    keys: dict[str, str] = {}
-    for code, labels in titles.items():
-        forms = list(dict.fromkeys(f for label in labels for f in gender_forms(label)))
-        professions[code] = Profession(**{**professions[code].__dict__, "titles": tuple(forms)})
-    for code, labels in titles.items():  # fiche labels first, then appellations
-        for key in _title_keys_of(labels[:1]):
-            keys.setdefault(key, code)
-    for row in appellations:
-        for key in _title_keys_of([row["libelle_appellation_long"], row["libelle_appellation_court"]]):
-            keys.setdefault(key, row["code_rome"])
-    return professions, keys
+    from indexer.rome_export import read_export
+
+    return professions_of_rome(read_export(rome_dir))

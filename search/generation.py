@@ -15,18 +15,14 @@ they are computed on first use and die with it.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
-
 import numpy as np
 
 from search.facet_specs import FACETS
+from search.lru import Memo
 from search.store import BoolArray, IntArray, Store
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,24 +92,6 @@ def multi_column(name: str, raw: list[str]) -> FacetColumn:
         for x in xs:
             matrix[docnum, position[x]] = True
     return FacetColumn(name=name, values=values, matrix=matrix)
-
-
-class Memo:
-    """Values derived from one generation, each built once (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._values: dict[str, Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str, build: Callable[[], T]) -> T:
-        try:
-            return self._values[key]  # type: ignore[no-any-return]
-        except KeyError:
-            pass
-        with self._lock:
-            if key not in self._values:
-                self._values[key] = build()
-            return self._values[key]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,4 +1,5 @@
-"""A thread-safe least-recently-used map bounded both in summed weight and in entries.
+"""Caches: ``Lru``, a thread-safe least-recently-used map bounded both in summed weight and in
+entries, and ``Memo``, values derived once from an immutable thing (a generation, its store).
 
 Bounding entries as well as weight matters: a word absent from the index has empty postings
 (weight 0), and 30,000 distinct misspellings must not grow a process by 88 MB.
@@ -13,10 +14,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class Lru(Generic[K, V]):
@@ -62,3 +64,21 @@ class Lru(Generic[K, V]):
         with self._lock:
             self._items.clear()
             self._size = 0
+
+
+class Memo:
+    """Values derived from one generation, each built once (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, build: Callable[[], T]) -> T:
+        try:
+            return self._values[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._values:
+                self._values[key] = build()
+            return self._values[key]  # type: ignore[no-any-return]

@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 from search import whoosh_fixes
 from search.errors import IndexDamaged, UnsafeIndex
 from search.layout import INDEX_NAME, META
-from search.lru import Lru
+from search.lru import Lru, Memo
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int32]
@@ -213,6 +213,8 @@ class Store:
         self._positions: Lru[tuple[str, str], Int64Array] = Lru(CACHE_POSITIONS, len, max_entries=CACHE_ENTRIES)
         self._lengths: dict[str, tuple[FloatArray, float]] = {}
         self._lock = threading.Lock()
+        self.memo = Memo()
+        """Values derived from the generation's files alone (its lexicon), whatever is hidden."""
 
     @property
     def name(self) -> str:

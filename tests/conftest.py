@@ -34,3 +34,24 @@ def good_corpus(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(GOOD, target)
     return target
+
+
+SHIPPED_TAXONOMY = DATA.parent.parent / "corpus" / "taxonomy"
+
+
+@pytest.fixture(scope="session")
+def lexicon_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding ``lexicon.json`` compiled from the shipped taxonomy (rome.json and
+    synonyms.yaml are the product's knowledge, which these tests are about)."""
+    from indexer.lexicon import taxonomy_lexicon, write_lexicon
+
+    target = tmp_path_factory.mktemp("lexicon")
+    write_lexicon(target, taxonomy_lexicon(SHIPPED_TAXONOMY, load_taxonomy(SHIPPED_TAXONOMY)))
+    return target
+
+
+@pytest.fixture(scope="session")
+def lexicon(lexicon_dir: Path):  # type: ignore[no-untyped-def]
+    from search.lexicon import read_lexicon
+
+    return read_lexicon(lexicon_dir)

@@ -333,17 +333,23 @@ def test_fallback_and_holdout_are_disjoint() -> None:
     assert len(holdout) >= 60
 
 
-def test_holdout_is_not_copied_into_synonyms() -> None:
-    synonyms = REPO / "corpus" / "taxonomy" / "synonyms.yaml"
-    if not synonyms.is_file():
-        pytest.skip(f"{synonyms} does not exist yet")
-    data = knowledge.read_yaml(synonyms) or {}
-    listed = {fold(str(w)) for w in (data.get("professions") or {})}
-    holdout = {fold(w) for w in knowledge.read_yaml(knowledge.HOLDOUT)["professions"]}
-    assert not listed & holdout, "held-out words belong in bench/relevance/youth_holdout.yaml only"
+def test_held_out_words_listed_in_synonyms_are_no_longer_held_out(rome: Rome, view: CorpusView, tmp_path: Path) -> None:
+    """A held-out word the maintainers listed on their own is judged with the youth words: the
+    held-out figure stays a measure of what the lists miss."""
+    holdout = knowledge.load_mapping(knowledge.HOLDOUT, "professions", rome.fiches)
+    assert holdout is not None
+    listed = sorted(holdout.entries)[:2]  # words whose fiches the made-up export knows
+    taxonomy = tmp_path / "taxonomy"
+    taxonomy.mkdir()
+    (taxonomy / "synonyms.yaml").write_text(
+        "professions:\n" + "".join(f"  {word}: [D1102]\n" for word in listed), encoding="utf-8"
+    )
+    built = evaluation.build(rome, view, taxonomy_dir=taxonomy, seed=1)
+    assert any(f"2 of {len(holdout.entries)} held-out words were listed independently" in note for note in built.notes)
+    held = {fold(q.text) for q in built.queries if q.kind == "youth-holdout"}
+    assert not held & {fold(w) for w in listed}
 
 
-@pytest.mark.skipif(NO_SHARED is not None, reason=f"official ROME export absent: {NO_SHARED}")
 def test_word_lists_name_real_fiches_and_no_fiche_jobs_are_unknown_to_rome() -> None:
     official = load_rome(OFFICIAL)
     for path in (knowledge.FALLBACK, knowledge.HOLDOUT):

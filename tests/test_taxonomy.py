@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from indexer.corpus import load_corpus
 from indexer.taxonomy import THEME_SLUGS, fold, gender_forms, load_taxonomy
@@ -112,6 +113,10 @@ def test_suggest_regions(tax) -> None:
     ("Chargé / Chargée d'affaires marketing", ["Chargé d'affaires marketing", "Chargée d'affaires marketing"]),
     ("Infirmier libéral / Infirmière libérale", ["Infirmier libéral", "Infirmière libérale"]),
     ("Responsable marketing", ["Responsable marketing"]),
+    ("Artiste Plasticien / Plasticienne", ["Artiste Plasticien", "Artiste Plasticienne"]),
+    ("Pharmacien distributeur en gros / Pharmacienne distributrice", ["Pharmacien distributeur en gros", "Pharmacienne distributrice en gros"]),
+    ("Homme sage-femme / Sage-femme", ["Homme sage-femme", "Sage-femme"]),
+    ("Responsable plate-forme expédition / Livraison", ["Responsable plate-forme expédition / Livraison"]),
 ])
 def test_gender_forms(label: str, forms: list[str]) -> None:
     assert gender_forms(label) == forms
@@ -211,13 +216,40 @@ def test_guess_profession_from_a_head_word(rome_tax) -> None:
 
 
 @needs_rome
-def test_sync_regenerates_professions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sync_writes_rome_json_and_only_the_volunteers_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(TESTS / "data" / "good", corpus)
     (corpus / "taxonomy" / "professions.yaml").unlink()
     assert not load_corpus(corpus).ok
     assert sync_main(["--rome", str(ROME), "--corpus", str(corpus)]) == 0
-    assert "8 fiches ROME écrites" in capsys.readouterr().out
-    report = load_corpus(corpus)  # without the ROME export
+    out = capsys.readouterr().out
+    assert "1584 fiches, 13120 appellations" in out and "France Travail — ROME 4.0, version 60" in out
+    report = load_corpus(corpus)  # without the ROME export: rome.json knows every fiche
     assert report.ok, [str(p) for p in report.problems]
-    assert (corpus / "taxonomy" / "professions.yaml").read_text(encoding="utf-8") == (TAXONOMY / "professions.yaml").read_text(encoding="utf-8")
+    words = yaml.safe_load((corpus / "taxonomy" / "professions.yaml").read_text(encoding="utf-8"))
+    taxonomy = load_taxonomy(corpus / "taxonomy")
+    assert all(isinstance(titles, list) for titles in words.values())
+    for code, titles in words.items():  # each one a word ROME lacks, mapped to its fiche
+        assert all(taxonomy.resolve_profession(t).code == code for t in titles)
+    assert sync_main(["--rome", str(ROME), "--corpus", str(corpus)]) == 0  # idempotent
+    assert yaml.safe_load((corpus / "taxonomy" / "professions.yaml").read_text(encoding="utf-8")) == words
+
+
+def test_shipped_taxonomy_knows_every_fiche_without_the_export() -> None:
+    taxonomy = load_taxonomy(SHIPPED_TAXONOMY)
+    assert len(taxonomy.professions) == 1584
+    assert taxonomy.rome is not None and taxonomy.rome.credit == "France Travail — ROME 4.0, version 60"
+    assert taxonomy.resolve_profession("Professeure des écoles").code == "K2106"
+    assert taxonomy.resolve_profession("Institutrice").code == "K2106"
+    assert taxonomy.resolve_profession("Vétérinaire").code == "A1504"
+
+
+def test_words_for_a_fiche_rome_json_lacks_are_refused(tmp_path: Path) -> None:
+    target = tmp_path / "taxonomy"
+    shutil.copytree(SHIPPED_TAXONOMY, target)
+    (target / "professions.yaml").write_text("Z9999:\n- Dompteuse de nuages\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="fiche « Z9999 » invalide"):
+        load_taxonomy(target)
+    (target / "professions.yaml").write_text("A9999:\n- Dompteuse de nuages\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="fiche « A9999 » inconnue du ROME"):
+        load_taxonomy(target)

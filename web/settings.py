@@ -40,7 +40,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("corpus", "corpus", "Corpus directory (testimonials/ and taxonomy/).", Path),
     Setting("index", "var/index", "Index directory holding the generations and the `current` pointer.", Path),
-    Setting("rome", "", "Directory of the official ROME 4.0 CSV export; maps job titles through its ~13,000 appellations.", _optional_path),
+    Setting("rome", "", "Directory of the official ROME 4.0 CSV export, read instead of `corpus/taxonomy/rome.json` (maintainers).", _optional_path),
     Setting("host", "127.0.0.1", "Address `bloomr serve` listens on.", str),
     Setting("port", "8000", "Port `bloomr serve` listens on.", int),
     Setting("workers", "1", "Number of uvicorn worker processes.", int),
