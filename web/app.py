@@ -16,6 +16,7 @@ from typing import AsyncIterator
 
 import anyio.to_thread
 import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -75,15 +76,24 @@ def make_templates() -> Jinja2Templates:
     def static_url(name: str) -> str:
         return f"{STATIC_PATH}/{name}?v={versions.get(name, '0')}"
 
-    env.filters.update(number=french.number, plural=french.plural, long_date=french.long_date, quoted=french.quoted)
+    env.filters.update(
+        number=french.number, plural=french.plural, long_date=french.long_date, quoted=french.quoted,
+        nobreak=french.unbreakable_numbers,
+    )
     env.globals.update(
         static_url=static_url,
         home_url=urls.HOME,
         search_url=urls.SEARCH,
         about_url=urls.ABOUT,
         random_url=urls.RANDOM,
+        feed_url=urls.FEED,
         max_query_chars=MAX_QUERY_CHARS,
     )
+    def icon(name: str, cls: str = "icon") -> Markup:
+        """An inline SVG icon of ``_icons.html`` (decorative: hidden from screen readers)."""
+        return Markup(env.get_template("_icons.html").module.icon(name, cls))  # type: ignore[attr-defined]
+
+    env.globals["icon"] = icon
     return Jinja2Templates(env=env)
 
 
@@ -105,6 +115,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "testimonial": views.testimonial,
         "about": views.about,
         "random": views.random_testimonial,
+        "feed": views.feed,
+        "sitemap": views.sitemap,
+        "robots": views.robots,
         "healthz": api.healthz,
         "api_search": api.search_api,
         "api_testimonial": api.testimonial_api,
