@@ -118,16 +118,19 @@ class Related:
         return {**self.hit.to_dict(), "reason": self.reason, "reason_text": self.text}
 
 
-REASONS: tuple[str, ...] = ("metier", "domaine", "conseils", "region", "secteur", "pays")
+REASONS: tuple[str, ...] = ("metier", "domaine", "conseils", "region", "secteur", "pays", "autre")
 """One of each of the first four comes first (several ways on from one page)."""
-FILL: tuple[str, ...] = ("metier", "domaine", "secteur", "conseils", "region", "pays")
-"""Then the closest ones fill up, in this order."""
+FILL: tuple[str, ...] = ("metier", "domaine", "secteur", "conseils", "region", "pays", "autre")
+"""Then the closest ones fill up, in this order; « autre » (nothing in common) only to reach
+``MIN_RELATED`` when nothing closer is left."""
+MIN_RELATED = 3
 REASON_TEXTS = {
     "metier": "Même métier",
     "domaine": "Même domaine",
     "region": "Même région",
     "secteur": "Même secteur",
     "pays": "Même pays",
+    "autre": "Une autre histoire",
 }
 
 
@@ -167,7 +170,8 @@ def related(generation: Generation, doc_id: str, *, limit: int = 4) -> list[Rela
     professionnel (``J15``), advice on the same theme (the rarest theme they share first, in the
     same sector first), the same region, the same sector, the same country. One of each of the
     first four kinds comes first, so a page shows several ways on; then the closest fill up
-    (``FILL``: same métier, domaine, sector, then advice, region, country).
+    (``FILL``: same métier, domaine, sector, then advice, region, country), and, when fewer
+    than ``MIN_RELATED`` share anything, the newest others (« Une autre histoire »).
     Within a kind: more advice themes in common, then the newest.
     """
     limit = max(0, min(limit, MAX_RELATED))
@@ -195,6 +199,7 @@ def related(generation: Generation, doc_id: str, *, limit: int = 4) -> list[Rela
             (d, REASON_TEXTS["pays"])
             for d in _ordered(others & _same(_codes(generation, "country"), docnum), shared, newest, generation)
         ],
+        "autre": [(d, REASON_TEXTS["autre"]) for d in _ordered(others, shared, newest, generation)],
     }
     chosen: dict[int, tuple[str, str]] = {}
 
@@ -209,7 +214,7 @@ def related(generation: Generation, doc_id: str, *, limit: int = 4) -> list[Rela
         if len(chosen) < limit:
             take(kind)
     for kind in FILL:
-        while len(chosen) < limit and take(kind):
+        while len(chosen) < (limit if kind != "autre" else min(limit, MIN_RELATED)) and take(kind):
             pass
     return [Related(make_hit(generation, d, 0.0, set()), kind, text) for d, (kind, text) in chosen.items()]
 

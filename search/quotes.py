@@ -46,7 +46,7 @@ STRONG = re.compile(
     r"jamais|n’ayez pas peur|osez|croyez|lancez-vous|allez-y|curieux|curieuse|rêve)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?…])(?:\s*»)?\s+(?=[«\"A-ZÀ-ÖØ-Þ])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][ \u00a0\u202f]»))\s+(?=[«\"A-ZÀ-ÖØ-Þ])")
 _FIRST_WORD = re.compile(r"[^\W\d_]+(?:’[^\W\d_]+)?")
 
 

@@ -28,6 +28,8 @@ from search.vocabulary import vocabulary
 _WORD_BREAK = re.compile(r"[^0-9a-z]+")
 MAX_SUGGESTIONS = 10
 MAX_PREFIX = 60
+PLURAL_BEFORE = frozenset("les des mes tes ses nos vos leurs ces aux tous toutes plusieurs quelques deux trois".split())
+"""Words after which a completion is written in the plural (« tous les j » -> « tous les jours »)."""
 MIN_WORD_DOCS = 2
 """A word completion must appear in at least this many testimonials (no one-off oddities)."""
 
@@ -104,12 +106,17 @@ def _word_completions(generation: Generation, head: str, last: str, *, limit: in
     """Completions of the last word, one per analysed form, with the testimonials they find:
     alone, the word's own; after other words, the phrase's (and only when it occurs)."""
     groups: dict[tuple[str, ...], tuple[str, int]] = {}
+    plural = head.rpartition(" ")[2] in PLURAL_BEFORE
     for _, display, df in vocabulary(generation).completions(last, limit=limit * 3):
-        if df < MIN_WORD_DOCS:
+        if df < MIN_WORD_DOCS and not head:
             continue
         key = tuple(analyze(display))
-        if key and key not in groups:
+        if not key:
+            continue
+        if key not in groups:
             groups[key] = (display, df)  # completions come most frequent first
+        elif head and display.endswith(("s", "x")) == plural and groups[key][0].endswith(("s", "x")) != plural:
+            groups[key] = (display, df)  # the number the words before it call for
     out: list[tuple[str, int]] = []
     for tokens, (display, _) in list(groups.items())[:limit]:
         if head:

@@ -93,7 +93,7 @@ def openapi_document() -> dict[str, Any]:
     related = _object(
         {
             **hit_properties,
-            "reason": {"type": "string", "enum": ["metier", "domaine", "conseils", "region", "secteur", "pays"]},
+            "reason": {"type": "string", "enum": ["metier", "domaine", "conseils", "region", "secteur", "pays", "autre"]},
             "reason_text": {"type": "string", "description": "Pourquoi ce témoignage est proposé : « Même métier »…"},
         }
     )
