@@ -323,7 +323,9 @@ def heading(params: SearchParams, page_chips: list[dict[str, str]]) -> tuple[str
     return "Tous les témoignages", "Tous les témoignages"
 
 
-def results_page(results: SearchResults, params: SearchParams, generation: Generation) -> dict[str, Any]:
+def results_page(
+    results: SearchResults, params: SearchParams, generation: Generation, *, origin: str = ""
+) -> dict[str, Any]:
     suggestion = None
     if results.suggestion:
         suggestion = {
@@ -354,7 +356,7 @@ def results_page(results: SearchResults, params: SearchParams, generation: Gener
         "relaxed": results.relaxed,
         "partial": results.partial,
         "first_rank": (min(results.page, results.pages) - 1) * results.page_size + 1,
-        "hits": [hit_view(hit, generation) for hit in results.hits],
+        "hits": [hit_view(hit, generation, origin=origin) for hit in results.hits],
         "facets": facet_groups(facet_values(results, params, generation), params, generation),
         "chips": page_chips,
         "clear_url": urls.clear_url(params),

@@ -127,7 +127,7 @@ def results(request: Request) -> Response:
         seed=params.seed,
         budget_ms=request.app.state.settings.search_budget_ms,
     )
-    page = results_page(found, params, generation)
+    page = results_page(found, params, generation, origin=origin(request))
     page["help"] = help_for(generation, found, params, request)
     return render(request, "results.html", {"page": page, "params": params})
 
