@@ -145,7 +145,7 @@ def help_for(generation: Generation, found: SearchResults, params: SearchParams,
                 generation, word, filters=params.active_filters, page_size=1,
                 budget_ms=request.app.state.settings.search_budget_ms,
             )
-            if alone.total and alone.total != found.total:
+            if alone.total and (found.relaxed or alone.total != found.total):
                 words.append({"text": word, "total": alone.total, "url": urls.query_url(params, word)})
     story = None
     if not found.total:
