@@ -43,9 +43,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def base_url(index_dir: Path) -> Iterator[str]:
-    """uvicorn in its own process; ready when it logs its startup line."""
+def serve(index_dir: Path) -> Iterator[str]:
+    """uvicorn in its own process on ``index_dir``; ready when it logs its startup line."""
     port = free_port()
     env = {**os.environ, "BLOOMR_INDEX": str(index_dir), "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"}
     process = subprocess.Popen(
@@ -68,6 +67,11 @@ def base_url(index_dir: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(index_dir: Path) -> Iterator[str]:
+    yield from serve(index_dir)
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +275,7 @@ def test_desktop_screenshots(page: Page) -> None:
 def test_keyboard_reaches_facets_with_visible_focus(page: Page) -> None:
     page.goto("/recherche")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+    expect(page.get_by_role("link", name="Aller aux résultats")).to_be_focused()
     page.locator("#f-sector-J").focus()
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(r"sector=J"))

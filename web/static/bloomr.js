@@ -31,6 +31,7 @@
   var controller = null;
   var wide = window.matchMedia("(min-width: 60rem)");
   var drawerOpen = false;
+  var shownUrl = window.location.pathname + window.location.search;  // what the page shows (no #fragment)
 
   function formUrl() {
     var data = new FormData(form);
@@ -58,19 +59,20 @@
     var box = target || panel();
     if (!box) { return; }
     var toggle = document.querySelector("[data-drawer-open]");
+    var dialog = box.querySelector(".facets");
     if (drawerOpen) {
       box.open = true;
       box.classList.add("is-drawer");
-      box.setAttribute("role", "dialog");
-      box.setAttribute("aria-modal", "true");
-      box.setAttribute("aria-labelledby", "filters-title");
+      dialog.setAttribute("role", "dialog");
+      dialog.setAttribute("aria-modal", "true");
+      dialog.setAttribute("aria-labelledby", "filters-title");
       root.classList.add("drawer-open");
       outside().forEach(function (el) { el.inert = true; });
     } else {
       box.classList.remove("is-drawer");
-      box.removeAttribute("role");
-      box.removeAttribute("aria-modal");
-      box.removeAttribute("aria-labelledby");
+      dialog.removeAttribute("role");
+      dialog.removeAttribute("aria-modal");
+      dialog.removeAttribute("aria-labelledby");
       root.classList.remove("drawer-open");
       outside().forEach(function (el) { el.inert = false; });
       if (!wide.matches) { box.open = false; }
@@ -146,6 +148,8 @@
           }
           if (!response.ok || !swap(html, options.focusId)) { window.location.assign(url); return; }
           var shown = response.redirected ? response.url : url;  // sort=random comes back with its seed
+          var target = new URL(shown, window.location.href);
+          shownUrl = target.pathname + target.search;
           if (options.push) { history.pushState({ bloomr: true }, "", shown); }
           else if (options.replace || response.redirected) { history.replaceState({ bloomr: true }, "", shown); }
           if (options.syncInput) {
@@ -252,6 +256,8 @@
     });
 
     window.addEventListener("popstate", function () {
+      // a skip link or an anchor changes only the #fragment: the results are already right
+      if (window.location.pathname + window.location.search === shownUrl) { return; }
       typed.cancel();
       typing = false;
       load(window.location.href, { push: false, syncInput: true });
