@@ -85,6 +85,7 @@ def hit_view(hit: Hit, generation: Generation | None = None, *, origin: str = ""
         "published_text": long_date(hit.published),
         "reason": "",
         "quote": "",
+        "story": False,  # a story card (home, related, zero results): name and place, then the quote
         "share_url": origin + urls.testimonial_url(hit.id) if origin else "",
     }
 
@@ -366,8 +367,8 @@ def results_page(
         "suggestion": suggestion,
         "without_filter": without,
         # Slot for phase 2 (query understanding, issue 14): the job the words name when no
-        # testimonial has it yet, and the nearest métiers that have some; results.html shows
-        # it above the hits and in the zero-result help when it is not None.
+        # testimonial has it yet, and the nearest métiers that have some. results.html (top of
+        # #resultats) and _help.html mark where it is shown once it is not None.
         "understood": None,
     }
 

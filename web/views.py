@@ -76,6 +76,7 @@ def story_view(generation: Generation, docnum: int, *, with_quote: bool = True) 
     quote = quote_of(generation, docnum) if with_quote else None
     if quote is not None:
         view["quote"] = unbreakable_numbers(quote.text)
+        view["story"] = True
     return view
 
 
