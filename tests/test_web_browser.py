@@ -296,14 +296,10 @@ def test_keyboard_reaches_facets_with_visible_focus(page: Page) -> None:
     ],
 )
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_axe_no_serious_or_critical_violation(page: Page, path: str, status: int, viewport: str) -> None:
+def test_axe_no_violation(page: Page, path: str, status: int, viewport: str) -> None:
     page.set_viewport_size(PHONE if viewport == "phone" else DESKTOP)
     response = page.goto(path)
     assert response is not None and response.status == status
     results = Axe().run(page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+    assert found == []  # none at all, whatever its impact (issue 15)

@@ -116,3 +116,16 @@ def test_drawer_button_text() -> None:
     assert show_text(1750) == "Voir les 1\u202f750\u00a0témoignages"
     assert show_text(1) == "Voir le témoignage"
     assert show_text(0) == "Aucun témoignage\u00a0: fermer"
+
+
+def test_a_long_country_list_ends_with_afficher_les_pays() -> None:
+    countries = Facet("country", "Pays", tuple(FacetValue(f"C{i}", f"Pays {i}", 20 - i, i == 11) for i in range(13)))
+    empty = {name: Facet(name, name, ()) for name in ("sector", "profession", "region", "theme")}
+    results = SearchResults(query="", total=1, page=1, page_size=10, sort="recent", hits=(), facets={"country": countries, **empty})
+    params = SearchParams(filters={"country": ("C11",)})
+    group = next(g for g in facet_groups(facet_values(results, params), params) if g["name"] == "country")
+    assert [v["value"] for v in group["values"]] == [f"C{i}" for i in range(8)] + ["C11"]  # the ticked one stays
+    assert group["more"]["text"] == "Afficher les 13\u00a0pays"
+    params = params.with_(more=("country",))
+    group = next(g for g in facet_groups(facet_values(results, params), params) if g["name"] == "country")
+    assert len(group["values"]) == 13 and group["less"]["text"] == "Afficher moins"

@@ -41,11 +41,13 @@ class Group:
     child_word: str  # « métier », « région »: Afficher les 12 métiers
     shown: int | None
     children_shown: int = 5
+    word: str = ""  # the values themselves: « Afficher les 13 pays »
+    words: str = ""
 
 
 GROUPS: tuple[Group, ...] = (
     Group("sector", "profession", "Secteur et métier", "métier", None),  # the 14 sectors: always all
-    Group("country", "region", "Pays et région", "région", 8),
+    Group("country", "region", "Pays et région", "région", 8, word="pays", words="pays"),
     Group("theme", None, "Conseils sur…", "", None),  # the 11 themes: always all
 )
 SEARCHABLE_OVER = 10
@@ -138,7 +140,8 @@ def _value_view(facet: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _trim(
-    views: list[dict[str, Any]], shown: int | None, params: SearchParams, token: str, word: str, *, whole: bool = False
+    views: list[dict[str, Any]], shown: int | None, params: SearchParams, token: str, word: str,
+    *, whole: bool = False, words: str | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, str] | None, dict[str, str] | None]:
     """A list cut after ``shown`` values (selected ones and open parents stay): (kept, « Afficher
     plus » link, « Afficher moins » link). ``token`` names the list in ``more``."""
@@ -152,7 +155,7 @@ def _trim(
         return views, None, None
     more = {
         "url": urls.more_url(params, token),
-        "text": f"Afficher {'les ' + plural(len(views), word) if word else 'plus'}",
+        "text": f"Afficher {'les ' + plural(len(views), word, words) if word else 'plus'}",
         "focus": hidden[0]["input_id"],
     }
     return kept, more, None
@@ -206,7 +209,7 @@ def facet_groups(
                 children, group.children_shown, params, token, group.child_word, whole=view["selected"]
             )
         size = len(values) + sum(len(v["children"]) for v in values)
-        kept, more, less = _trim(values, group.shown, params, group.facet, "")
+        kept, more, less = _trim(values, group.shown, params, group.facet, group.word, words=group.words or None)
         groups.append(
             {
                 "name": group.facet,
