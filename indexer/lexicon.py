@@ -79,13 +79,14 @@ def _known_words(taxonomy: Taxonomy, synonyms: Synonyms, places: Iterable[str]) 
     texts.extend(t.label for t in taxonomy.themes.values())
     texts.extend(places)
     texts.extend(synonyms.professions)
+    texts.extend(synonyms.jobs_without_fiche)
     texts.extend(synonyms.fillers)
     texts.extend(synonyms.place_words)
     texts.extend(synonyms.places)
     for interest in synonyms.interests:
         texts.extend((interest.label, *interest.phrases))
     for labelled in (*synonyms.centres_interet.values(), *synonyms.grands_domaines.values()):
-        texts.extend((labelled.label, *labelled.phrases))
+        texts.extend((labelled.label, *labelled.phrases) if labelled.label else labelled.phrases)
     texts.extend(synonyms.rome_themes.values())
     for phrases in synonyms.advice_themes.values():
         texts.extend(phrases)
@@ -135,6 +136,9 @@ def _professions(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms) -> None:
         b.keys[key] = [i for i in b.keys.get(key, []) if b.entries[i]["kind"] != "profession"]
         for code in codes:
             b.add(word, b.entry("profession", code, taxonomy.professions[code].label, "synonyms"))
+    # A job no fiche covers: named as such (the lack is stated), with the fiches closest to it.
+    for word, codes in synonyms.jobs_without_fiche.items():
+        b.add(word, b.entry("unlisted_job", word, word, "synonyms", set(codes)))
 
 
 def _places(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms, places: Mapping[Key, list[Place]]) -> None:
@@ -239,7 +243,7 @@ def compile_lexicon(taxonomy: Taxonomy, synonyms: Synonyms) -> dict[str, Any]:
             for code, p in sorted(taxonomy.professions.items())
         },
         "domains": dict(sorted(rome.domaines.items())) if rome else {},
-        "sectors": {c: [s.label, synonyms.grands_domaines[c].label if c in synonyms.grands_domaines else s.label] for c, s in taxonomy.sectors.items()},
+        "sectors": {c: [s.label, s.short or s.label] for c, s in taxonomy.sectors.items()},
         "rome_themes": {c: [label, synonyms.rome_themes.get(c, label)] for c, label in sorted(rome.themes.items())} if rome else {},
         "centres_interet": {
             c: [label, synonyms.centres_interet[c].label if c in synonyms.centres_interet else label]

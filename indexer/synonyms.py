@@ -31,7 +31,7 @@ from search.phrases import phrase_key
 
 SYNONYMS_FILE = "synonyms.yaml"
 SECTIONS = (
-    "professions", "interests", "centres_interet", "grands_domaines", "rome_themes", "advice_themes",
+    "professions", "jobs_without_fiche", "interests", "centres_interet", "grands_domaines", "rome_themes", "advice_themes",
     "places", "places_if_capitalised", "place_words", "fillers",
 )
 _KIND_NAMES = {
@@ -86,6 +86,8 @@ class Labelled:
 @dataclass(frozen=True)
 class Synonyms:
     professions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # « kiné » -> ("J1404",)
+    jobs_without_fiche: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Jobs youths name that no ROME fiche covers -> the nearest fiches: « astronaute » -> ("N2102", …)."""
     interests: tuple[Interest, ...] = ()
     centres_interet: Mapping[str, Labelled] = field(default_factory=dict)  # "17" -> « Les animaux », targets
     grands_domaines: Mapping[str, Labelled] = field(default_factory=dict)  # "A" -> short label, phrases
@@ -252,6 +254,26 @@ class _Reader:
 
     # ------------------------------------------------------------------ sections
 
+    def jobs_without_fiche(self, node: Node) -> dict[str, tuple[str, ...]]:
+        """« astronaute: [N2102, K2410] »: a job no fiche covers, and the fiches closest to it."""
+        fiches = {c: p.label for c, p in self.taxonomy.professions.items()}
+        found: dict[str, tuple[str, ...]] = {}
+        for key_node, word, value_node in self.keyed(node, "métier sans fiche"):
+            if not self.claim(key_node, word, f"jobs_without_fiche, « {word} »"):
+                continue
+            rome_code = self.rome_titles.get(fold(word))
+            if rome_code:
+                self.error(key_node, f"« {word} » est l’intitulé ROME de la fiche {rome_code} : ce métier a sa fiche",
+                           "déplacez-le sous professions:, ou retirez-le")
+                continue
+            codes = self.codes(value_node, "fiche", fiches)
+            if not codes:
+                if not (isinstance(value_node, SequenceNode) and value_node.value):
+                    self.error(value_node, f"« {word} » ne renvoie à aucune fiche proche", "indiquez les fiches les plus proches : [N2102]")
+                continue
+            found[word] = codes
+        return found
+
     def professions(self, node: Node) -> dict[str, tuple[str, ...]]:
         fiches = {c: p.label for c, p in self.taxonomy.professions.items()}
         found: dict[str, tuple[str, ...]] = {}
@@ -318,7 +340,12 @@ class _Reader:
             pairs = self.mapping(value_node, what)
             fields = {str(k.value): v for k, v in pairs}
             label = self.text(fields["label"], "label") if "label" in fields else None
-            if label is None:
+            if what == "grand domaine":  # its short label is short_labels.yaml's: here, phrases only
+                if label is not None:
+                    self.error(fields["label"], f"{what} « {code} » : le libellé court est dans short_labels.yaml",
+                               "retirez « label: » ici ; gardez « phrases: »")
+                label = ""
+            elif label is None:
                 self.error(value_node, f"{what} « {code} » sans label", "ajoutez « label: » (court, pour un jeune de 16 ans)")
                 continue
             owner = f"{what} {code}"
@@ -329,7 +356,7 @@ class _Reader:
             found[code] = Labelled(label, phrases, targets)
         for code, name in expected.items():
             if code not in found:
-                self.error(node, f"{what} {code} « {name} » absent", f"ajoutez « {code}: » avec son label")
+                self.error(node, f"{what} {code} « {name} » absent", f"ajoutez « {code}: » avec ses phrases" if what == "grand domaine" else f"ajoutez « {code}: » avec son label")
         return found
 
     def short_labels(self, node: Node, what: str, expected: Mapping[str, str], width: int) -> dict[str, str]:
@@ -428,6 +455,7 @@ def load_synonyms(path: Path, taxonomy: Taxonomy) -> tuple[Synonyms, tuple[Probl
         fillers=fillers,
         place_words=place_words,
         professions=reader.professions(section("professions")) if "professions" in sections else {},
+        jobs_without_fiche=reader.jobs_without_fiche(section("jobs_without_fiche")) if "jobs_without_fiche" in sections else {},
         grands_domaines=reader.labelled(section("grands_domaines"), "grand domaine", {c: s.label for c, s in taxonomy.sectors.items()}) if "grands_domaines" in sections else {},
         rome_themes=reader.short_labels(section("rome_themes"), "thème ROME", dict(rome.themes), 3) if rome and "rome_themes" in sections else {},
         centres_interet=reader.labelled(section("centres_interet"), "centre d’intérêt", dict(rome.centres_interet), with_targets=True) if rome and "centres_interet" in sections else {},

@@ -54,12 +54,14 @@ def fold(text: str) -> str:
 class Sector:
     code: str  # ROME grand domaine letter, "M"
     label: str
+    short: str = ""  # in a youth's words (short_labels.yaml), "Informatique, gestion, marketing"
 
 
 @dataclass(frozen=True)
 class Theme:
     slug: str  # "reseau"
     label: str
+    short: str = ""  # what the advice is about (short_labels.yaml), "le réseau"
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,8 @@ class Taxonomy:
         """Plain data for a generation; with ``used`` (testimonials), only the values they use.
 
         ``{"sector": {"M": "Support à l’entreprise", …}, "profession": {"M1705": …}, "country": …,
-        "region": …, "theme": …, "parents": {"profession": {"M1705": "M"}, "region": {"FR-BRE": "FR"}}}``
+        "region": …, "theme": …, "short": {"sector": {"M": "Informatique, gestion, marketing"}, "theme": …},
+        "parents": {"profession": {"M1705": "M"}, "region": {"FR-BRE": "FR"}}}``
         """
         professions = dict(self.professions)
         countries = dict(self.countries)
@@ -187,6 +190,10 @@ class Taxonomy:
             "country": {c: v.label for c, v in countries.items()},
             "region": {c: r.label for c, r in sorted(regions.items())},
             "theme": {s: t.label for s, t in self.themes.items()},
+            "short": {
+                "sector": {c: s.short for c, s in self.sectors.items() if s.short},
+                "theme": {s: t.short for s, t in self.themes.items() if t.short},
+            },
             "parents": {
                 "profession": {c: p.sector for c, p in sorted(professions.items())},
                 "region": {c: r.country for c, r in sorted(regions.items())},
@@ -235,18 +242,50 @@ def _fixed(path: Path, expected: tuple[str, ...], what: str) -> dict[str, str]:
     return {k: str(v) for k, v in data.items()}
 
 
+SHORT_LABELS = "short_labels.yaml"
+MAX_SHORT_LABEL = 40
+
+
+def _short_labels(path: Path) -> dict[str, dict[str, str]]:
+    """``short_labels.yaml``: ``{"sectors": {letter: label}, "themes": {slug: label}}``; optional
+    (labels then fall back to the official ones), but when present every key must be there once."""
+    if not path.exists():
+        return {"sectors": {}, "themes": {}}
+    data = _require_mapping(path, _read_yaml(path))
+    out: dict[str, dict[str, str]] = {}
+    for part, expected in (("sectors", SECTOR_CODES), ("themes", THEME_SLUGS)):
+        values = data.get(part)
+        if not isinstance(values, dict) or tuple(str(k) for k in values) != expected or not all(
+            isinstance(v, str) and v.strip() and len(v) <= MAX_SHORT_LABEL for v in values.values()
+        ):
+            raise CorpusError(
+                f"{path} : « {part} » doit donner un libellé court à chacun de {', '.join(expected)}, dans cet ordre",
+                remedy=f"un libellé français non vide de {MAX_SHORT_LABEL} caractères au plus par clé",
+            )
+        out[part] = {str(k): str(v).strip() for k, v in values.items()}
+    return out
+
+
 def load_taxonomy(taxonomy_dir: Path, *, rome_dir: Path | None = None) -> Taxonomy:
     """Read ``sectors.yaml``, ``themes.yaml``, ``countries.yaml``, ``regions.yaml``, ``rome.json``
-    (every ROME fiche, optional) and ``professions.yaml`` (optional) from ``taxonomy_dir``;
-    raise ``CorpusError`` if one is wrong. ``rome_dir`` reads the CSV export instead of ``rome.json``."""
+    (every ROME fiche, optional), ``professions.yaml`` (optional) and ``short_labels.yaml``
+    (optional) from ``taxonomy_dir``; raise ``CorpusError`` if one is wrong. ``rome_dir`` reads
+    the CSV export instead of ``rome.json``."""
     taxonomy_dir = Path(taxonomy_dir)
     if not taxonomy_dir.is_dir():
         raise CorpusError(
             f"dossier de taxonomie introuvable : {taxonomy_dir}",
             remedy="indiquez le dossier qui contient sectors.yaml, themes.yaml, countries.yaml et regions.yaml",
         )
-    sectors = {c: Sector(c, label) for c, label in _fixed(taxonomy_dir / "sectors.yaml", SECTOR_CODES, "les 14 grands domaines").items()}
-    themes = {s: Theme(s, label) for s, label in _fixed(taxonomy_dir / "themes.yaml", THEME_SLUGS, "les 11 thèmes").items()}
+    short = _short_labels(taxonomy_dir / SHORT_LABELS)
+    sectors = {
+        c: Sector(c, label, short["sectors"].get(c, ""))
+        for c, label in _fixed(taxonomy_dir / "sectors.yaml", SECTOR_CODES, "les 14 grands domaines").items()
+    }
+    themes = {
+        s: Theme(s, label, short["themes"].get(s, ""))
+        for s, label in _fixed(taxonomy_dir / "themes.yaml", THEME_SLUGS, "les 11 thèmes").items()
+    }
     countries_data = _require_mapping(taxonomy_dir / "countries.yaml", _read_yaml(taxonomy_dir / "countries.yaml"))
     countries = {c.upper(): Country(c.upper(), str(label)) for c, label in countries_data.items()}
     regions_data = _require_mapping(taxonomy_dir / "regions.yaml", _read_yaml(taxonomy_dir / "regions.yaml"))

@@ -112,6 +112,9 @@ class Generation:
     live: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     docnum: Mapping[str, int] = field(default_factory=dict)  # live documents by id
     memo: Memo = field(default_factory=Memo)
+    short: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Short labels in a youth's words, ``{"sector": {"M": "Informatique, gestion, marketing"},
+    "theme": {"reseau": "le réseau"}}`` (generations built before they existed have none)."""
 
     @property
     def path(self) -> Path:
@@ -128,6 +131,10 @@ class Generation:
 
     def label(self, facet: str, value: str) -> str:
         return self.labels.get(facet, {}).get(value, value)
+
+    def short_label(self, facet: str, value: str) -> str:
+        """The short label of a value, else its label: ``short_label("sector", "E") == "Communication et médias"``."""
+        return self.short.get(facet, {}).get(value) or self.label(facet, value)
 
     def parent(self, facet: str, value: str) -> str | None:
         return self.parents.get(facet, {}).get(value)
@@ -156,6 +163,7 @@ def open_generation(path: Path) -> Generation:
     labels = meta.get("labels", {}) if isinstance(meta.get("labels"), dict) else {}
     facet_labels = {spec.name: dict(labels.get(spec.name, {})) for spec in FACETS}
     parents = {k: dict(v) for k, v in dict(labels.get("parents", {})).items()}
+    short = {k: dict(v) for k, v in dict(labels.get("short", {})).items() if isinstance(v, dict)}
     columns = {
         spec.name: (multi_column if spec.multi else single_column)(spec.name, store.column(spec.column))
         for spec in FACETS
@@ -175,4 +183,5 @@ def open_generation(path: Path) -> Generation:
         built_withdrawn=frozenset(meta.get("withdrawn", [])),
         live=live,
         docnum=_docnums(store.ids, live),
+        short=short,
     )

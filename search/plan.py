@@ -14,7 +14,7 @@ into document masks (each unit's mask computed once per search, whether AND or r
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +30,16 @@ from search.vocabulary import vocabulary
 MAX_COMPLETIONS = 10
 CORRECTION_BOOST = 0.5
 COMPLETION_BOOST = 0.4
-MIN_COMPLETED = 3
-"""An unknown, uncorrectable last word of at least this many letters widens to its completions."""
+MIN_COMPLETED = 4
+"""An unknown, uncorrectable last word of at least this many letters widens to its completions
+(« boulang » is being typed); shorter ones are abbreviations (« dev », « ide »), never widened."""
+
+Known = Callable[[str], bool]
+"""Whether a word is French the product knows (``Lexicon.is_known``): never corrected, never completed."""
+
+
+def _unknown_anywhere(_: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,11 @@ class Plan:
     excluded: list[Unit] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)  # everything a snippet should mark
     corrected_words: list[str] = field(default_factory=list)  # the words as a corrected query would read
-    corrected: bool = False
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, corrected into)
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.corrections)
 
     @property
     def empty(self) -> bool:
@@ -72,7 +84,7 @@ def _known(generation: Generation, token: str) -> bool:
     return generation.store.known(token, TEXT_FIELDS)
 
 
-def _word_units(generation: Generation, word: str, *, complete: bool, plan: Plan) -> list[Unit]:
+def _word_units(generation: Generation, word: str, *, complete: bool, plan: Plan, known: Known) -> list[Unit]:
     tokens = content_tokens(word)
     if not tokens:
         return []
@@ -83,7 +95,8 @@ def _word_units(generation: Generation, word: str, *, complete: bool, plan: Plan
     for token in tokens:
         alternatives: dict[str, float] = {token: 1.0}
         plan.tokens.add(token)
-        if not _known(generation, token):
+        if not _known(generation, token) and not known(word):
+            # a word nobody wrote, and no French word we know: a typo of a word in the index
             fixes = vocab.corrections(folded) if len(tokens) == 1 else []
             for fix in fixes:
                 for fixed in content_tokens(fix.word):
@@ -92,7 +105,7 @@ def _word_units(generation: Generation, word: str, *, complete: bool, plan: Plan
                         plan.tokens.add(fixed)
             if fixes:
                 shown = fixes[0].word
-                plan.corrected = True
+                plan.corrections.append((word, shown))
         if complete and len(tokens) == 1:
             for _, display, _ in vocab.completions(folded, limit=MAX_COMPLETIONS):
                 for extended in content_tokens(display):
@@ -119,8 +132,12 @@ def _all_known(generation: Generation, word: str) -> bool:
     return all(_known(generation, t) for t in tokens) if tokens else True
 
 
-def compile_query(generation: Generation, parsed: ParsedQuery) -> Plan:
-    """Turn a parsed query into units to match and score, with typo and completion widening."""
+def compile_query(generation: Generation, parsed: ParsedQuery, *, known: Known = _unknown_anywhere) -> Plan:
+    """Turn a parsed query into units to match and score, with typo and completion widening.
+
+    ``known`` words (French the product knows: ROME's words, places, youth words) are never
+    corrected into other words nor completed: « élevage » stays « élevage », « postier » is no
+    « potier »."""
     plan = Plan()
     words = list(parsed.words)
     content = [w for w in words if content_tokens(w)]
@@ -140,10 +157,11 @@ def compile_query(generation: Generation, parsed: ParsedQuery) -> Plan:
         complete = (
             last
             and len(fold(word)) >= MIN_COMPLETED
+            and not known(word)
             and not _all_known(generation, word)
             and not vocab.corrections(fold(word))
         )
-        plan.required.extend(_word_units(generation, word, complete=complete, plan=plan))
+        plan.required.extend(_word_units(generation, word, complete=complete, plan=plan, known=known))
     for phrase in parsed.phrases:
         unit = phrase_unit(phrase, plan)
         if unit is not None:

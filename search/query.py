@@ -13,7 +13,9 @@ query parser.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +24,8 @@ from search.errors import BadParameter
 from search.facets import Filters, combine, count, facets, filter_masks, normalize_filters
 from search.generation import Generation
 from search.hits import make_hit
+from search.intent import REST_BOOST, Intent, interpret
+from search.lexicon import lexicon
 from search.parse import ParsedQuery, parse_query
 from search.plan import Budget, Matcher, Plan, Unit, compile_query, content_tokens, phrase_unit
 from search.results import FilterRemoval, SearchResults
@@ -56,12 +60,15 @@ def _ranked(
     start: int,
     stop: int,
     seed: int | None,
+    boosts: Sequence[tuple[BoolArray, float]] = (),
 ) -> list[tuple[int, float]]:
     if stop <= start:
         return []
-    if sort == "relevance" and plan.required:
+    if sort == "relevance" and (plan.required or boosts):
         scores = np.zeros(generation.size, dtype=np.float32)
         add_scores(generation, scores, (pair for unit in plan.required for pair in unit.pairs()))
+        for mask, boost in boosts:
+            scores += mask.astype(np.float32) * np.float32(boost)
         return top(scores, allowed, start, stop, generation.ids)
     docnums = np.flatnonzero(allowed)
     if not len(docnums) or start >= len(docnums):
@@ -77,6 +84,17 @@ def _ranked(
     return [(int(d), 0.0) for d in order[start:stop]]
 
 
+def _text_plan(generation: Generation, intent: Intent, rest: ParsedQuery) -> tuple[Plan, Plan]:
+    """(every word searched as text, the rest alone): a recognised profession's words are
+    searched too (its mentions come after its testimonials), fillers and places are not."""
+    known = lexicon(generation).is_known
+    rest_plan = compile_query(generation, rest, known=known)
+    if not intent.profession_words:
+        return rest_plan, rest_plan
+    words = parse_query(" ".join((*intent.profession_words, intent.text)))
+    return compile_query(generation, words, known=known), rest_plan
+
+
 def search(
     generation: Generation,
     text: str = "",
@@ -87,32 +105,51 @@ def search(
     page_size: int = 10,
     seed: int | None = None,
     budget_ms: int | None = None,
+    understood: bool = True,
 ) -> SearchResults:
     """Search one generation. ``sort`` defaults to relevance with words and to newest without.
 
+    The query is first understood (``search.intent``): a recognised profession puts its
+    testimonials first, then the texts that mention it; an interest or an advice theme ranks its
+    testimonials first; a place or a sector acts as its filter; fillers decide nothing; the rest
+    is searched as text. ``understood=False`` reads every word as text.
     ``budget_ms``: past this time, matching and ranking stop and the best results found so
     far are returned with ``partial=True``; optional work (suggestions) is skipped.
     Raises BadQuery (too long, too many words) or BadParameter (page, page size, filters).
     """
     parsed = parse_query(text)
-    chosen = sort or ("relevance" if not parsed.empty else "recent")
+    normalize_filters(filters)  # the ticked filters alone must be valid
+    intent = interpret(generation, text, filters or {}, understood=understood)
+    rest = parse_query(intent.text)
+    fiches = intent.fiche_mask
+    chosen = sort or ("relevance" if (not rest.empty or fiches is not None or intent.profession_words) else "recent")
     _check_paging(page, page_size, chosen)
-    if chosen == "relevance" and parsed.empty:
-        chosen = "recent"
-    normalized: Filters = normalize_filters(filters)
+    normalized: Filters = normalize_filters(intent.filters)
     budget = Budget(budget_ms)
-    plan = compile_query(generation, parsed)
+    plan, rest_plan = _text_plan(generation, intent, rest)
+    if chosen == "relevance" and plan.empty and fiches is None:
+        chosen = "recent"
     matcher = Matcher(generation, budget)
-    match = matcher.match(plan)
     relaxed = False
-    if not match.any() and len(plan.required) >= 2 and not budget.spent():
-        match = matcher.match(plan, relaxed=True)
-        relaxed = bool(match.any())
+    if plan.empty:
+        match = generation.live.copy() if fiches is None else fiches & generation.live
+    else:
+        match = matcher.match(plan)
+        if fiches is not None:
+            match = match | (fiches & generation.live)
+        elif not match.any() and len(plan.required) >= 2 and not budget.spent():
+            match = matcher.match(plan, relaxed=True)
+            relaxed = bool(match.any())
+    boosts = list(intent.boost_masks)
+    if fiches is not None and not rest_plan.empty:
+        related = fiches if intent.domain_mask is None else fiches | intent.domain_mask
+        boosts.append((related & matcher.match(rest_plan), REST_BOOST))
     masks = filter_masks(generation, normalized)
     allowed = match & combine(generation, masks)
     total = count(allowed)
+    of_profession = count(allowed & intent.profession_mask) if intent.profession_mask is not None else None
     start = (page - 1) * page_size
-    ranked = _ranked(generation, plan, allowed, chosen, start, start + page_size, seed)
+    ranked = _ranked(generation, plan, allowed, chosen, start, start + page_size, seed, boosts)
     hits = tuple(make_hit(generation, docnum, score, plan.tokens) for docnum, score in ranked)
     suggestion, suggestion_total = (
         (None, None) if budget.spent() else _suggestion(matcher, plan, parsed, normalized)
@@ -133,25 +170,37 @@ def search(
         without_filter=removals,
         generation=generation.name,
         partial=budget.exceeded,
+        understood=_understood(intent, plan),
+        nearest=intent.nearest,
+        mentions_only=intent.lacks,
+        of_profession=of_profession,
     )
 
 
+def _understood(intent: Intent, plan: Plan) -> dict[str, Any]:
+    data = intent.understood()
+    data["corrections"] = [{"from": typed, "to": fixed} for typed, fixed in plan.corrections]
+    return data
+
+
 def _suggestion(matcher: Matcher, plan: Plan, parsed: ParsedQuery, filters: Filters) -> tuple[str | None, int | None]:
-    """Did you mean: the query with unknown words replaced by their best known spelling."""
+    """Did you mean: the query as typed with its corrected words replaced by their best known spelling."""
     if not plan.corrected:
         return None, None
-    words = list(plan.corrected_words) + ["-" + e for e in parsed.excluded]
-    text = " ".join(words)
+    text = parsed.text
+    for typed, fixed in plan.corrections:
+        text = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", fixed, text, count=1)
     if fold(text) == fold(parsed.text):
         return None, None
-    corrected = parse_query(text)
     exact = Plan()
-    for word in corrected.words:
-        exact.required.extend(Unit(alternatives=((t, 1.0),)) for t in content_tokens(word))
-    for phrase in corrected.phrases:
-        unit = phrase_unit(phrase, exact)
-        if unit is not None:
-            exact.required.append(unit)
+    for word in plan.corrected_words:
+        if word.startswith('"'):
+            unit = phrase_unit(word.strip('"').split(), exact)
+            if unit is not None:
+                exact.required.append(unit)
+        else:
+            exact.required.extend(Unit(alternatives=((t, 1.0),)) for t in content_tokens(word))
+    exact.excluded = list(plan.excluded)
     generation = matcher.generation
     mask = matcher.match(exact) & combine(generation, filter_masks(generation, filters))
     return text, count(mask)

@@ -98,6 +98,19 @@ class FilterRemoval:
 
 
 @dataclass(frozen=True)
+class Nearby:
+    """A profession close to one the corpus lacks: ``Nearby("J1502", "Aide-soignant…", 4, "même domaine")``."""
+
+    rome: str
+    label: str
+    testimonials: int
+    reason: str  # "même domaine professionnel" or "même secteur"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rome": self.rome, "label": self.label, "testimonials": self.testimonials, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class SearchResults:
     query: str
     total: int
@@ -113,6 +126,10 @@ class SearchResults:
     without_filter: tuple[FilterRemoval, ...] = ()
     generation: str = ""
     partial: bool = False  # the time budget ran out: the best results found so far
+    understood: dict[str, Any] = field(default_factory=dict)  # how the query was read (search.intent)
+    nearest: tuple[Nearby, ...] = ()  # professions with testimonials close to a lacking one
+    mentions_only: bool = False  # the job asked for has no testimonial yet: hits mention it or do a close job
+    of_profession: int | None = None  # results that are testimonials of the profession recognised (None: none was)
 
     @property
     def pages(self) -> int:
@@ -134,4 +151,8 @@ class SearchResults:
             "relaxed": self.relaxed,
             "partial": self.partial,
             "without_filter": [r.to_dict() for r in self.without_filter],
+            "understood": self.understood,
+            "nearest": [n.to_dict() for n in self.nearest],
+            "mentions_only": self.mentions_only,
+            "of_profession": self.of_profession,
         }

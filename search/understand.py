@@ -40,7 +40,7 @@ _LITERAL = re.compile(r'-?"[^"]*"?|(?<!\S)-(?=[^\W_])\S+')
 """Quoted phrases and -exclusions, as ``search.parse`` reads them: searched as typed."""
 _WORDISH = re.compile(r"[^\W_]")
 _KIND_ORDER = {kind: n for n, kind in enumerate(
-    ("profession", "region", "country", "sector", "theme", *INTEREST_KINDS, "filler"))}
+    ("profession", "unlisted_job", "region", "country", "sector", "theme", *INTEREST_KINDS, "filler"))}
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,15 @@ class RecognisedInterest:
 
 
 @dataclass(frozen=True)
+class RecognisedJob:
+    """A job no ROME fiche covers (« astronaute »), with the fiches closest to it: the lack is stated."""
+
+    label: str
+    from_: str
+    near: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Correction:
     from_: str
     to: str
@@ -88,13 +97,14 @@ class Understanding:
     professions: tuple[RecognisedProfession, ...] = ()
     filters: tuple[RecognisedFilter, ...] = ()
     interests: tuple[RecognisedInterest, ...] = ()
+    unlisted: tuple[RecognisedJob, ...] = ()  # jobs no fiche covers
     fillers: tuple[str, ...] = ()  # words set aside: « je veux », « métier »
     corrections: tuple[Correction, ...] = ()  # filled by the caller
     text: str = ""
 
     @property
     def recognised(self) -> bool:
-        return bool(self.professions or self.filters or self.interests)
+        return bool(self.professions or self.filters or self.interests or self.unlisted)
 
     def facet_filters(self) -> dict[str, tuple[str, ...]]:
         """``{"region": ("FR-BRE",), "sector": ("J",)}``: the filters, as ``search`` takes them."""
@@ -112,6 +122,7 @@ class Understanding:
             "interests": [{"kind": i.kind, "code": i.code, "label": i.label, "from": i.from_} for i in self.interests],
             "corrections": [{"from": c.from_, "to": c.to} for c in self.corrections],
             "text": self.text,
+            "unlisted": [{"label": j.label, "from": j.from_, "near": list(j.near)} for j in self.unlisted],
         }
 
 
@@ -256,6 +267,7 @@ def understand(lexicon: Lexicon, text: str) -> Understanding:
     professions: dict[str, RecognisedProfession] = {}
     filters: dict[tuple[str, str], RecognisedFilter] = {}
     interests: dict[tuple[str, str], RecognisedInterest] = {}
+    unlisted: dict[str, RecognisedJob] = {}
     fillers: list[str] = []
     pieces: list[str] = []
     for run, taken in chosen_runs:
@@ -280,12 +292,15 @@ def understand(lexicon: Lexicon, text: str) -> Understanding:
                     filters.setdefault(key, RecognisedFilter(key[0], entry.code, entry.label, said))
                 elif entry.kind in INTEREST_KINDS:
                     interests.setdefault((entry.kind, entry.code), RecognisedInterest(entry.kind, entry.code, entry.label, said, entry.fiches))
+                elif entry.kind == "unlisted_job":
+                    unlisted.setdefault(entry.code, RecognisedJob(entry.label, said, entry.fiches))
         pieces.extend(_leftover(run, taken, places))
     return Understanding(
         query=query,
         professions=tuple(professions.values()),
         filters=tuple(filters.values()),
         interests=tuple(interests.values()),
+        unlisted=tuple(unlisted.values()),
         fillers=tuple(fillers),
         text=" ".join(pieces),
     )

@@ -55,3 +55,17 @@ def lexicon(lexicon_dir: Path):  # type: ignore[no-untyped-def]
     from search.lexicon import read_lexicon
 
     return read_lexicon(lexicon_dir)
+
+
+DISCOVERY = DATA / "discovery"
+
+
+@pytest.fixture(scope="session")
+def discovery_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of tests/data/discovery (issue 15: related testimonials, quotes, places abroad)."""
+    taxonomy_dir = GOOD / "taxonomy"
+    report = load_corpus(DISCOVERY, taxonomy_dir=taxonomy_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    index = tmp_path_factory.mktemp("discovery-index")
+    build_index(report.testimonials, index, labels=load_taxonomy(taxonomy_dir).labels(used=report.testimonials))
+    return index

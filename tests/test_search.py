@@ -210,7 +210,7 @@ def test_pagination_is_stable_and_past_the_end_is_empty(gen: Generation) -> None
 
 
 def test_related_testimonials(gen: Generation) -> None:
-    found = [h.id for h in related(gen, "jerome-infirmier")]
+    found = [r.hit.id for r in related(gen, "jerome-infirmier")]
     assert found[0] == "benedicte-infirmiere"  # same profession elsewhere first
     assert "jerome-infirmier" not in found and "xavier-developpeur-retire" not in found
 

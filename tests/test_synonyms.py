@@ -126,12 +126,13 @@ def test_every_centre_and_grand_domaine_is_worded(tmp_path: Path, taxonomy: Taxo
     path = write(tmp_path, (
         "grands_domaines:\n"
         "  A: {label: Nature et animaux, phrases: [agriculture]}\n"
-        "  Z: {label: Zoo}\n"
+        "  Z: {phrases: [zoo]}\n"
     ))
     found = problems(path, taxonomy)
-    assert found[0] == f"{path}:3: grand domaine « Z » inconnu — codes attendus : A, B, C, D, E, F, G, H, I, J, K, L, M, N"
-    assert found[1] == f"{path}:2: grand domaine B « Arts et Façonnage d’ouvrages d’art » absent — ajoutez « B: » avec son label"
-    assert len(found) == 1 + 13
+    assert found[0] == f"{path}:2: grand domaine « A » : le libellé court est dans short_labels.yaml — retirez « label: » ici ; gardez « phrases: »"
+    assert found[1] == f"{path}:3: grand domaine « Z » inconnu — codes attendus : A, B, C, D, E, F, G, H, I, J, K, L, M, N"
+    assert found[2] == f"{path}:2: grand domaine B « Arts et Façonnage d’ouvrages d’art » absent — ajoutez « B: » avec ses phrases"
+    assert len(found) == 2 + 13
 
 
 def test_places(tmp_path: Path, taxonomy: Taxonomy) -> None:

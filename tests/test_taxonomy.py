@@ -161,7 +161,7 @@ def test_labels_of_used_values(tax) -> None:
 
 
 def test_test_taxonomy_matches_the_shipped_one() -> None:
-    for name in ("sectors.yaml", "themes.yaml", "countries.yaml", "regions.yaml"):
+    for name in ("sectors.yaml", "themes.yaml", "countries.yaml", "regions.yaml", "short_labels.yaml"):
         assert (TAXONOMY / name).read_text(encoding="utf-8") == (SHIPPED_TAXONOMY / name).read_text(encoding="utf-8"), name
 
 
@@ -177,6 +177,27 @@ def test_sectors_must_be_the_fourteen(tmp_path: Path) -> None:
     (target / "sectors.yaml").write_text(text.replace("N: Transport et Logistique\n", ""), encoding="utf-8")
     with pytest.raises(CorpusError, match="les 14 grands domaines"):
         load_taxonomy(target)
+
+
+def test_short_labels_for_youths(tax) -> None:
+    """Every sector and theme has a short label, carried to the generation with the others."""
+    assert tax.sectors["M"].short == "Informatique, gestion, marketing"
+    assert tax.sectors["J"].short == "Santé"
+    assert tax.themes["alternance"].short == "l’alternance"
+    labels = tax.labels()
+    assert list(labels["short"]["sector"]) == list("ABCDEFGHIJKLMN")
+    assert all(len(label) <= 40 for label in labels["short"]["sector"].values())
+    assert list(labels["short"]["theme"]) == list(THEME_SLUGS)
+
+
+def test_short_labels_are_optional_but_complete_when_present(tmp_path: Path) -> None:
+    target = _copy_taxonomy(tmp_path)
+    text = (target / "short_labels.yaml").read_text(encoding="utf-8")
+    (target / "short_labels.yaml").write_text(text.replace("  H: Industrie\n", ""), encoding="utf-8")
+    with pytest.raises(CorpusError, match="« sectors » doit donner un libellé court"):
+        load_taxonomy(target)
+    (target / "short_labels.yaml").unlink()
+    assert load_taxonomy(target).sectors["M"].short == ""  # falls back to the official label
 
 
 def test_region_alias_to_unknown_code(tmp_path: Path) -> None:

@@ -198,6 +198,7 @@ def test_to_dict_is_the_understood_contract(lexicon: Lexicon) -> None:
         "interests": [{"kind": "interest", "code": "avec-les-enfants", "label": "Avec les enfants", "from": "avec les enfants"}],
         "corrections": [],
         "text": "",
+        "unlisted": [],
     }
 
 
@@ -215,3 +216,10 @@ def test_never_fails_and_says_where_each_part_came_from(lexicon: Lexicon) -> Non
         assert all(piece in u.query for piece in u.text.split())
 
     check()
+
+
+def test_a_job_without_fiche_is_named_with_its_closest_fiches(lexicon: Lexicon) -> None:
+    u = understand(lexicon, "je veux devenir astronaute")
+    assert not u.professions and [j.label for j in u.unlisted] == ["astronaute"]
+    assert "N2102" in u.unlisted[0].near and u.text == ""
+    assert u.to_dict()["unlisted"] == [{"label": "astronaute", "from": "astronaute", "near": list(u.unlisted[0].near)}]

@@ -104,7 +104,7 @@ def assert_absent(generation: Generation) -> None:
     assert not [s for s in suggest(generation, "boul") if "boul" in s.text.lower()]
     assert not [s for s in suggest(generation, "Mous") if "mous" in s.text.lower()]
     for other in generation.docnum:
-        assert ID not in {h.id for h in related(generation, other, limit=8)}
+        assert ID not in {r.hit.id for r in related(generation, other, limit=8)}
     with pytest.raises(Gone) as caught:
         get_testimonial(generation, ID)
     assert caught.value.status == 410

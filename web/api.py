@@ -40,7 +40,7 @@ def search_api(request: Request) -> Response:
         budget_ms=request.app.state.settings.search_budget_ms,
     )
     body = found.to_dict()
-    body["facets"] = facet_values(found, params)  # the same dicts as the page's, toggle URLs included
+    body["facets"] = facet_values(found, params, generation)  # the same dicts as the page's, toggle URLs included
     if params.seed is not None:
         body["seed"] = params.seed
     return JSONResponse(body)
@@ -51,7 +51,7 @@ def testimonial_api(request: Request) -> Response:
     view = get_testimonial(generation, request.path_params["testimonial_id"])
     body: dict[str, Any] = view.to_dict()
     body["url"] = urls.testimonial_url(view.id)
-    body["related"] = [hit.to_dict() for hit in related(generation, view.id, limit=4)]
+    body["related"] = [item.to_dict() for item in related(generation, view.id, limit=4)]
     return JSONResponse(body)
 
 

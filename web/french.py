@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 NBSP = "\u00a0"  # before « : » and inside « guillemets »
@@ -26,6 +27,24 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``plural(0, "témoignage") == "0\u00a0témoignage"`` (French: 0 and 1 take the singular)."""
     word = singular if abs(int(count)) < 2 else (plural_form or singular + "s")
     return f"{number(count)}{NBSP}{word}"
+
+
+_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})(?:[ \u00a0](\d{3}))+(?!\d)")
+_UNIT = re.compile(r"(\d)[ \u00a0](%|€|euros?\b|ans?\b|mois\b|heures?\b|h\b|km\b|kilomètres?\b|°)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def unbreakable_numbers(text: str) -> str:
+    """Numbers that never break across lines: thousands joined by a narrow no-break space, a
+    number and its unit by a no-break space. ``unbreakable_numbers("1 750 euros")`` ==
+    ``"1\u202f750\u00a0euros"``; a year or a list of numbers (« 2014 2015 ») is left alone."""
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", NNBSP).replace(NBSP, NNBSP), text)
+    return _UNIT.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
+
+
+def apostrophes(text: str) -> str:
+    """The typographic apostrophe inside words: ``apostrophes("Chargée d'affaires") == "Chargée d’affaires"``."""
+    return _APOSTROPHE.sub("’", text)
 
 
 def quoted(text: str) -> str:

@@ -69,11 +69,11 @@ def _search_parameters() -> list[dict[str, Any]]:
 
 def openapi_document() -> dict[str, Any]:
     facet_value = _object(
-        {"value": STRING, "label": STRING, "count": INTEGER, "selected": {"type": "boolean"}, "parent": STRING},
+        {"value": STRING, "label": STRING, "count": INTEGER, "selected": {"type": "boolean"}, "parent": STRING,
+         "short_label": {"type": "string", "description": "Secteurs : libellé court, dans les mots d’un jeune."}},
         required=["value", "label", "count", "selected"],
     )
-    hit = _object(
-        {
+    hit_properties: dict[str, Any] = {
             "id": STRING,
             "name": STRING,
             "profession": STRING,
@@ -88,6 +88,13 @@ def openapi_document() -> dict[str, Any]:
             "section": STRING,
             "section_label": STRING,
             "snippet": {"type": "string", "description": "Texte échappé ; seules les balises <mark> sont ajoutées."},
+    }
+    hit = _object(hit_properties)
+    related = _object(
+        {
+            **hit_properties,
+            "reason": {"type": "string", "enum": ["metier", "domaine", "conseils", "region", "secteur", "pays", "autre"]},
+            "reason_text": {"type": "string", "description": "Pourquoi ce témoignage est proposé : « Même métier »…"},
         }
     )
     schemas: dict[str, Any] = {
@@ -100,6 +107,7 @@ def openapi_document() -> dict[str, Any]:
         ),
         "FacetValue": facet_value,
         "Hit": hit,
+        "Related": related,
         "SearchResults": _object(
             {
                 "query": STRING,
@@ -140,7 +148,7 @@ def openapi_document() -> dict[str, Any]:
                 "published": STRING,
                 "sections": {"type": "object", "additionalProperties": STRING},
                 "url": STRING,
-                "related": {"type": "array", "items": _ref("Hit")},
+                "related": {"type": "array", "items": _ref("Related")},
             }
         ),
         "Suggestions": _object(

@@ -36,6 +36,9 @@ MAX_QUERY_STRING = 8192
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 50  # below search.query.MAX_PAGE_SIZE
 MAX_SEED = 2**31 - 1
+MAX_MORE = 12
+"""Lists shown whole at once (``more``); more are ignored, never an error."""
+_MORE = re.compile(r"(?:sector|country|profession|region|theme)(?::[A-Za-z0-9-]{1,12})?")
 
 _INTEGER = re.compile(r"[0-9]{1,10}")
 
@@ -51,6 +54,9 @@ class SearchParams:
     page_size: int = 10
     seed: int | None = None
     default_page_size: int = 10
+    more: tuple[str, ...] = ()
+    """Facet lists shown whole: ``"sector:J"`` (the professions of sector J), ``"country"`` (every
+    country). Page state only (« Afficher plus »): it never changes the results."""
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return tuple(self.filters.get(facet, ()))
@@ -131,6 +137,7 @@ def parse_search(
     page = 1
     page_size = default_page_size
     seed: int | None = None
+    more: list[str] = []
     for name, raw in pairs:
         if name == "q":
             q = parse_q(raw)
@@ -169,6 +176,10 @@ def parse_search(
             page_size = _integer("page_size", raw, 1, MAX_PAGE_SIZE, "taille par défaut")
         elif name == "seed":
             seed = _integer("seed", raw, 0, MAX_SEED, "recherche sans ce paramètre")
+        elif name == "more":
+            token = raw.strip()
+            if _MORE.fullmatch(token) and token not in more and len(more) < MAX_MORE:
+                more.append(token)
         # any other name is ignored: trackers and old links must not break a page
     return SearchParams(
         q=q,
@@ -178,6 +189,7 @@ def parse_search(
         page_size=page_size,
         seed=seed,
         default_page_size=default_page_size,
+        more=tuple(more),
     )
 
 

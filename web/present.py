@@ -5,15 +5,19 @@ receives ``results_page(results, params, generation)``::
 
     {"title": …, "heading": …, "count_text": "3 témoignages", "hits": [HitView…],
      "facets": [{"name": "sector", "label": "Secteur et métier", "values": [{"value": "L",
-        "label": "Spectacle", "count": 5, "selected": False, "toggle_url": "/recherche?sector=L",
-        "input_id": "f-sector-L", "children": [...], "children_open": False}]}, …],
+        "label": "Spectacle", "display": "Spectacle", "count": 5, "selected": False,
+        "toggle_url": "/recherche?sector=L", "input_id": "f-sector-L", "children": [...],
+        "children_total": 12, "children_open": False, "more": {"url", "text", "focus"} | None,
+        "less": {"url", "text"} | None}], "more": …, "less": …}, …],
      "chips": [{"facet", "facet_label", "value", "label", "remove_url"}], "clear_url": …,
-     "sorts": [...], "pagination": {...} | None, "suggestion": {...} | None, "without_filter": [...]}
+     "sorts": [...], "pagination": {...} | None, "suggestion": {...} | None, "without_filter": [...],
+     "show_text": "Voir les 3 témoignages", "understood": None}
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -22,14 +26,29 @@ from search.facet_specs import CHILD_FACET, FACET_LABELS, FACET_NAMES
 from search.generation import Generation
 from search.results import FacetValue, Hit, SearchResults
 from web import urls
-from web.french import number, plural, quoted
+from web.french import NBSP, apostrophes, long_date, number, plural, quoted, unbreakable_numbers
 from web.params import SORTS, SearchParams
 
-GROUPS: tuple[tuple[str, str | None, str, str], ...] = (
-    # (parent facet, child facet, group label, children summary)
-    ("sector", "profession", "Secteur et métier", "Métiers"),
-    ("country", "region", "Pays et région", "Régions"),
-    ("theme", None, "Thèmes des conseils", ""),
+
+@dataclass(frozen=True)
+class Group:
+    """One fieldset of the filters: a facet, its child facet nested under its values, and how
+    many values a list shows before « Afficher plus » (None: all)."""
+
+    facet: str
+    child: str | None
+    label: str
+    child_word: str  # « métier », « région »: Afficher les 12 métiers
+    shown: int | None
+    children_shown: int = 5
+    word: str = ""  # the values themselves: « Afficher les 13 pays »
+    words: str = ""
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("sector", "profession", "Secteur et métier", "métier", None),  # the 14 sectors: always all
+    Group("country", "region", "Pays et région", "région", 8, word="pays", words="pays"),
+    Group("theme", None, "Conseils sur…", "", None),  # the 11 themes: always all
 )
 SEARCHABLE_OVER = 10
 """A facet group with more values than this (children included) gets a filter box."""
@@ -43,21 +62,33 @@ def safe_snippet(snippet: str) -> Markup:
     bare = _MARK.sub("", snippet)
     if "<" in bare or ">" in bare or snippet.count("<mark>") != snippet.count("</mark>"):
         return escape(bare)
-    return Markup(snippet)
+    return Markup(unbreakable_numbers(snippet))  # inserts only no-break spaces into trusted markup
 
 
-def hit_view(hit: Hit) -> dict[str, Any]:
+def sector_label(generation: Generation | None, code: str, label: str) -> str:
+    """The short label of a sector when the generation has one (« Informatique, gestion, marketing »)."""
+    return generation.short_label("sector", code) if generation is not None and code else label
+
+
+def hit_view(hit: Hit, generation: Generation | None = None, *, origin: str = "") -> dict[str, Any]:
+    """A card: ``reason`` (why it is related) and ``quote`` (a striking sentence) are filled by
+    the pages that have them; ``share_url`` (absolute, shown when printed) when ``origin`` is given."""
     place = ", ".join(p for p in (hit.region_label, hit.country_label) if p)
     return {
         "id": hit.id,
         "url": urls.testimonial_url(hit.id),
         "name": hit.name,
-        "profession": hit.profession,
-        "sector_label": hit.sector_label,
+        "profession": apostrophes(hit.profession),
+        "sector_label": sector_label(generation, hit.sector, hit.sector_label),
         "place": place,
         "section_label": hit.section_label,
         "snippet": safe_snippet(hit.snippet) if hit.snippet else "",
         "published": hit.published,
+        "published_text": long_date(hit.published),
+        "reason": "",
+        "quote": "",
+        "story": False,  # a story card (home, related, zero results): name and place, then the quote
+        "share_url": origin + urls.testimonial_url(hit.id) if origin else "",
     }
 
 
@@ -65,12 +96,15 @@ def _input_id(facet: str, value: str) -> str:
     return f"f-{facet}-{_ID_UNSAFE.sub('_', value)}"
 
 
-def facet_values(results: SearchResults, params: SearchParams) -> dict[str, list[dict[str, Any]]]:
+def facet_values(
+    results: SearchResults, params: SearchParams, generation: Generation | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Every facet's values as plain dicts with their toggle URL: the JSON of ``/api/search`` and
     the items of the page's facet groups are these same dicts.
 
     ``{"region": [{"value": "FR-BRE", "label": "Bretagne", "count": 3, "selected": True,
-    "parent": "FR", "toggle_url": "/recherche?region=FR-BRE"}, …], …}``
+    "parent": "FR", "toggle_url": "/recherche?region=FR-BRE"}, …], "sector": [{…, "short_label":
+    "Santé"}], …}`` (``short_label``: sectors, when the generation has short labels).
     """
     out: dict[str, list[dict[str, Any]]] = {}
     for facet in FACET_NAMES:
@@ -80,61 +114,110 @@ def facet_values(results: SearchResults, params: SearchParams) -> dict[str, list
         child = CHILD_FACET.get(facet)
         child_values = results.facets[child].values if child and child in results.facets else ()
         parents = {v.value: v.parent or "" for v in child_values} if child else None
-        out[facet] = [
-            {**item.to_dict(), "toggle_url": urls.toggle_url(params, facet, item.value, parents=parents)}
-            for item in found.values
-        ]
+        items = []
+        for item in found.values:
+            data = {**item.to_dict(), "toggle_url": urls.toggle_url(params, facet, item.value, parents=parents)}
+            if facet == "sector" and generation is not None and generation.short.get("sector", {}).get(item.value):
+                data["short_label"] = generation.short_label("sector", item.value)
+            items.append(data)
+        out[facet] = items
     return out
 
 
 def _value_view(facet: str, item: dict[str, Any]) -> dict[str, Any]:
     """A facet value as the page lists it: the same dict, with its checkbox id and nested children."""
-    return {**item, "facet": facet, "input_id": _input_id(facet, item["value"]), "children": [], "children_open": False}
+    return {
+        **item,
+        "facet": facet,
+        "display": item.get("short_label") or apostrophes(item["label"]),
+        "input_id": _input_id(facet, item["value"]),
+        "children": [],
+        "children_total": 0,
+        "children_open": False,
+        "more": None,
+        "less": None,
+    }
 
 
-CHILDREN_SHOWN = 8
-"""Children listed under an unticked parent (ticking it lists them all): at 10k testimonials a
-page listing all 1,200 professions weighed 640 KB."""
+def _trim(
+    views: list[dict[str, Any]], shown: int | None, params: SearchParams, token: str, word: str,
+    *, whole: bool = False, words: str | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, str] | None, dict[str, str] | None]:
+    """A list cut after ``shown`` values (selected ones and open parents stay): (kept, « Afficher
+    plus » link, « Afficher moins » link). ``token`` names the list in ``more``."""
+    if shown is None or len(views) <= shown + 1 or whole:
+        return views, None, None
+    if token in params.more:
+        return views, None, {"url": urls.more_url(params, token, shown=False), "text": "Afficher moins"}
+    kept = [v for i, v in enumerate(views) if i < shown or v["selected"] or v.get("children_open")]
+    hidden = [v for v in views if v not in kept]
+    if not hidden:
+        return views, None, None
+    more = {
+        "url": urls.more_url(params, token),
+        "text": f"Afficher {'les ' + plural(len(views), word, words) if word else 'plus'}",
+        "focus": hidden[0]["input_id"],
+    }
+    return kept, more, None
 
 
-def _trim_children(view: dict[str, Any]) -> None:
-    children = view["children"]
-    view["more_children"] = 0
-    if view["selected"] or len(children) <= CHILDREN_SHOWN:
-        return
-    shown = children[:CHILDREN_SHOWN] + [c for c in children[CHILDREN_SHOWN:] if c["selected"]]
-    view["more_children"] = len(children) - len(shown)
-    view["children"] = shown
+def facet_groups(
+    values_by_facet: dict[str, list[dict[str, Any]]],
+    params: SearchParams | None = None,
+    generation: Generation | None = None,
+) -> list[dict[str, Any]]:
+    """The facet groups of the page, children nested under their parent value.
 
-
-def facet_groups(values_by_facet: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The three facet groups of the page, children nested under their parent value."""
+    A child whose parent has no value here (Québec once only Bretagne's country counts) gets
+    its parent all the same, with a zero count: a region is never shown without its country.
+    """
+    params = params or SearchParams()
     groups = []
-    for parent_facet, child_facet, label, child_label in GROUPS:
-        if parent_facet not in values_by_facet:
+    for group in GROUPS:
+        if group.facet not in values_by_facet:
             continue
-        values = [_value_view(parent_facet, item) for item in values_by_facet[parent_facet]]
+        values = [_value_view(group.facet, item) for item in values_by_facet[group.facet]]
         by_value = {view["value"]: view for view in values}
-        orphans = []
-        if child_facet is not None:
-            for item in values_by_facet.get(child_facet, []):
-                view = _value_view(child_facet, item)
-                holder = by_value.get(item.get("parent") or "")
-                if holder is None:
-                    orphans.append(view)
+        if group.child is not None:
+            for item in values_by_facet.get(group.child, []):
+                view = _value_view(group.child, item)
+                code = item.get("parent") or ""
+                holder = by_value.get(code)
+                if not code:
+                    values.append(view)  # no parent known: listed on its own
                     continue
+                if holder is None:
+                    label = generation.label(group.facet, code) if generation is not None else code
+                    holder = _value_view(group.facet, {
+                        "value": code, "label": label, "count": 0, "selected": False,
+                        "toggle_url": urls.toggle_url(params, group.facet, code),
+                    })
+                    by_value[code] = holder
+                    values.append(holder)
                 holder["children"].append(view)
-                if item["selected"] or holder["selected"]:
+                if item["selected"]:
                     holder["children_open"] = True
         for view in values:
-            _trim_children(view)
-        size = len(values) + sum(len(v["children"]) for v in values) + len(orphans)
+            children = view["children"]
+            view["children_total"] = len(children)
+            if not children:
+                continue
+            token = f"{group.facet}:{view['value']}"
+            if view["selected"] or token in params.more:
+                view["children_open"] = True
+            view["children"], view["more"], view["less"] = _trim(
+                children, group.children_shown, params, token, group.child_word, whole=view["selected"]
+            )
+        size = len(values) + sum(len(v["children"]) for v in values)
+        kept, more, less = _trim(values, group.shown, params, group.facet, group.word, words=group.words or None)
         groups.append(
             {
-                "name": parent_facet,
-                "label": label,
-                "child_label": child_label,
-                "values": values + orphans,
+                "name": group.facet,
+                "label": group.label,
+                "child_word": group.child_word,
+                "values": kept,
+                "more": more,
+                "less": less,
                 "searchable": size > SEARCHABLE_OVER,
             }
         )
@@ -154,7 +237,7 @@ def chips(results: SearchResults, params: SearchParams, generation: Generation) 
                     "facet": facet,
                     "facet_label": FACET_LABELS.get(facet, facet),
                     "value": value,
-                    "label": generation.label(facet, value),
+                    "label": apostrophes(generation.short_label(facet, value) if facet == "sector" else generation.label(facet, value)),
                     "remove_url": urls.toggle_url(params, facet, value, parents=parents),
                 }
             )
@@ -184,11 +267,18 @@ def pagination(results: SearchResults, params: SearchParams) -> dict[str, Any] |
 
 
 def sort_options(results: SearchResults, params: SearchParams) -> list[dict[str, Any]]:
-    """Every sort; « Pertinence » is the default (newest first while there are no words)."""
-    chosen = params.sort or "relevance"
+    """The sorts that mean something here. With words: « Pertinence » (the default, value ``""``),
+    « Plus récents », « Au hasard »; without words the default is newest first, so it reads
+    « Plus récents » and « Pertinence » is not offered."""
+    if params.q:
+        keys: tuple[tuple[str, str], ...] = (("", SORTS["relevance"]), ("recent", SORTS["recent"]), ("random", SORTS["random"]))
+        chosen = params.sort or ""
+    else:
+        keys = (("", SORTS["recent"]), ("random", SORTS["random"]))
+        chosen = "random" if params.sort == "random" else ""
     return [
-        {"value": key, "label": SORTS[key], "selected": key == chosen, "url": urls.sort_url(params, None if key == "relevance" else key)}
-        for key in SORTS
+        {"value": key, "label": label, "selected": key == chosen, "url": urls.sort_url(params, key or None)}
+        for key, label in keys
     ]
 
 
@@ -201,8 +291,45 @@ def count_text(results: SearchResults) -> str:
     return text
 
 
-def results_page(results: SearchResults, params: SearchParams, generation: Generation) -> dict[str, Any]:
-    heading = f"Résultats pour {quoted(params.q)}" if params.q else "Tous les témoignages"
+def show_text(total: int) -> str:
+    """The drawer's closing button: « Voir les 12 témoignages », « Voir le témoignage »."""
+    if total == 0:
+        return "Aucun témoignage\u00a0: fermer"
+    if total == 1:
+        return "Voir le témoignage"
+    return f"Voir les {number(total)}{NBSP}témoignages"
+
+
+MAX_HEADING_VALUES = 3
+
+
+def filters_text(page_chips: list[dict[str, str]]) -> str:
+    """What the filters show: « Santé ou Industrie · Bretagne »; past 3 values, « 4 filtres »."""
+    if len(page_chips) > MAX_HEADING_VALUES:
+        return plural(len(page_chips), "filtre")
+    by_facet: dict[str, list[str]] = {}
+    for chip in page_chips:
+        by_facet.setdefault(chip["facet"], []).append(chip["label"])
+    return " · ".join(" ou ".join(labels) for labels in by_facet.values())
+
+
+def heading(params: SearchParams, page_chips: list[dict[str, str]]) -> tuple[str, str]:
+    """(heading, tab title): « Résultats pour « son » · Spectacle », « Témoignages · Santé »."""
+    shown = filters_text(page_chips)
+    if params.q:
+        head = f"Résultats pour {quoted(params.q)}"
+        title = f"{params.q} — recherche"
+        if shown:
+            return f"{head} · {shown}", f"{title} · {shown}"
+        return head, title
+    if shown:
+        return f"Témoignages · {shown}", f"Témoignages · {shown}"
+    return "Tous les témoignages", "Tous les témoignages"
+
+
+def results_page(
+    results: SearchResults, params: SearchParams, generation: Generation, *, origin: str = ""
+) -> dict[str, Any]:
     suggestion = None
     if results.suggestion:
         suggestion = {
@@ -213,42 +340,59 @@ def results_page(results: SearchResults, params: SearchParams, generation: Gener
     without = [
         {
             "facet": removal.facet,
-            "label": removal.label,
+            "label": apostrophes(
+                generation.short_label(removal.facet, removal.value) if removal.facet == "sector" else removal.label
+            ),
             "total": removal.total,
             "url": urls.without_facet_url(params, removal.facet, removal.value),
         }
         for removal in results.without_filter
         if removal.total and not results.total
     ]
+    page_chips = chips(results, params, generation)
+    head, title = heading(params, page_chips)
     return {
-        "title": (f"{params.q} — recherche" if params.q else "Tous les témoignages"),
-        "heading": heading,
+        "title": title,
+        "heading": head,
         "count_text": count_text(results),
+        "show_text": show_text(results.total),
         "total": results.total,
         "relaxed": results.relaxed,
         "partial": results.partial,
         "first_rank": (min(results.page, results.pages) - 1) * results.page_size + 1,
-        "hits": [hit_view(hit) for hit in results.hits],
-        "facets": facet_groups(facet_values(results, params)),
-        "chips": chips(results, params, generation),
+        "hits": [hit_view(hit, generation, origin=origin) for hit in results.hits],
+        "facets": facet_groups(facet_values(results, params, generation), params, generation),
+        "chips": page_chips,
         "clear_url": urls.clear_url(params),
         "first_page_url": urls.page_url(params, 1),
         "sorts": sort_options(results, params),
         "pagination": pagination(results, params),
         "suggestion": suggestion,
         "without_filter": without,
+        # Slot for phase 2 (query understanding, issue 14): the job the words name when no
+        # testimonial has it yet, and the nearest métiers that have some. results.html (top of
+        # #resultats) and _help.html mark where it is shown once it is not None.
+        "understood": None,
     }
 
 
-def discovery_values(values: list[FacetValue], facet: str) -> list[dict[str, Any]]:
-    """Home-page links: one fresh search per facet value."""
+def discovery_values(values: list[FacetValue], facet: str, generation: Generation | None = None) -> list[dict[str, Any]]:
+    """Home-page links: one fresh search per facet value (sectors with their short label)."""
     return [
-        {"value": v.value, "label": v.label, "count": v.count, "url": urls.facet_url(facet, v.value), "parent": v.parent}
+        {
+            "value": v.value,
+            "label": generation.short_label(facet, v.value) if generation is not None and facet == "sector" else v.label,
+            "official": v.label,
+            "count": v.count,
+            "url": urls.facet_url(facet, v.value),
+            "parent": v.parent,
+        }
         for v in values
     ]
 
 
 def places(countries: list[FacetValue], regions: list[FacetValue]) -> list[dict[str, Any]]:
+    """Countries with testimonials, each with its regions listed (never behind a tick)."""
     out = discovery_values(countries, "country")
     by_code = {c["value"]: c for c in out}
     for c in out:
@@ -258,4 +402,3 @@ def places(countries: list[FacetValue], regions: list[FacetValue]) -> list[dict[
         if holder is not None and region["count"]:
             holder["children"].append(region)
     return [c for c in out if c["count"]]
-

@@ -1,7 +1,7 @@
 """Every URL the site shows, built in Python from ``SearchParams`` (templates never concatenate URLs).
 
 Parameters always come in the same order (``q``, facets in ``FACETS`` order, ``sort``,
-``page_size``, ``seed``, ``page``) and defaults are left out, so equal states give equal URLs::
+``page_size``, ``seed``, ``page``, ``more``) and defaults are left out, so equal states give equal URLs::
 
     >>> p = SearchParams(q="son", filters={"sector": ("L",)})
     >>> toggle_url(p, "region", "FR-BRE")
@@ -23,6 +23,17 @@ HOME = path_for("home")
 SEARCH = path_for("results")
 ABOUT = path_for("about")
 RANDOM = path_for("random")
+FEED = path_for("feed")
+SITEMAP = path_for("sitemap")
+ROBOTS = path_for("robots")
+API = path_for("api_search").rsplit("/", 1)[0] + "/"
+"""``/api/``: the prefix of the JSON API."""
+
+
+def origin(base_url: str) -> str:
+    """The site's origin from a request's ``base_url``: ``origin("http://a.fr/") == "http://a.fr"``
+    (absolute URLs for feeds, sitemaps, sharing tags and printed pages)."""
+    return base_url.rstrip("/")
 
 
 def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
@@ -40,6 +51,7 @@ def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
         pairs.append(("seed", str(params.seed)))
     if params.page != 1:
         pairs.append(("page", str(params.page)))
+    pairs.extend(("more", token) for token in params.more)
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 
@@ -83,6 +95,13 @@ def without_facet_url(params: SearchParams, facet: str, value: str | None = None
     return search_url(_with_filters(params, filters))
 
 
+def more_url(params: SearchParams, token: str, *, shown: bool = True) -> str:
+    """« Afficher plus » (``shown``) or « Afficher moins » of one list: ``token`` is ``"sector:J"``
+    (the professions of J) or ``"country"``; the page and the results stay the same."""
+    others = tuple(t for t in params.more if t != token)
+    return search_url(params.with_(more=others + (token,) if shown else others))
+
+
 def page_url(params: SearchParams, page: int) -> str:
     return search_url(params.with_(page=page))
 
@@ -99,6 +118,11 @@ def query_url(params: SearchParams, q: str) -> str:
 def facet_url(facet: str, value: str) -> str:
     """A fresh search on one facet value, as linked from a testimonial: ``/recherche?sector=L``."""
     return search_url(SearchParams(filters={facet: (value,)}))
+
+
+def explore_url() -> str:
+    """The home page's ways to explore (sectors, places, advice)."""
+    return f"{HOME}#explorer"
 
 
 def words_url(q: str) -> str:

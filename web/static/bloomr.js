@@ -1,11 +1,15 @@
 /* Bloomr: progressive enhancement only. Without this file every page works with forms and links.
    - autocomplete from /api/suggest on [data-autocomplete] inputs (ARIA combobox + listbox);
+     Escape closes the list and keeps what was typed;
    - on the results page ([data-live] form): results update as you type (debounced), facet clicks,
-     chips, sort and pagination without reload; the URL is kept in sync (pushState / popstate);
-   - long facet lists get a filter box; the facets panel starts closed on small screens. */
+     chips, sort, « Afficher plus » and pagination without reload; the URL is kept in sync
+     (pushState / popstate), the final URL of a redirect included (a random order gets its seed);
+   - on phones the filters open as a drawer over the results, closed by « Voir les N témoignages »;
+   - long facet lists get a filter box. */
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
+  var root = document.documentElement;
+  root.classList.add("js");
 
   function debounce(fn, ms) {
     var timer = null;
@@ -25,17 +29,76 @@
   /* ---------- Live results ---------- */
   var form = document.querySelector("form[data-live]");
   var controller = null;
+  var wide = window.matchMedia("(min-width: 60rem)");
+  var drawerOpen = false;
+  var shownUrl = window.location.pathname + window.location.search;  // what the page shows (no #fragment)
 
   function formUrl() {
     var data = new FormData(form);
     var params = new URLSearchParams();
     data.forEach(function (value, key) {
-      if (key === "q") { value = String(value).trim(); if (!value) { return; } }
-      if (key === "sort" && value === "relevance") { return; }
+      value = String(value);
+      if (key === "q") { value = value.trim(); if (!value) { return; } }
+      if (key === "sort" && (value === "relevance" || !value)) { return; }
+      if (key === "seed" && data.get("sort") !== "random") { return; }
       params.append(key, value);
     });
     var query = params.toString();
     return form.getAttribute("action") + (query ? "?" + query : "");
+  }
+
+  function panel() { return document.querySelector("[data-facets-panel]"); }
+
+  /* The drawer: the filters panel over the whole screen (phones only), a modal dialog. */
+  function outside() {
+    return [document.querySelector(".skip"), document.querySelector(".site-header"), document.querySelector(".results-form > .searchbox"),
+      document.querySelector(".results"), document.querySelector(".site-footer")].filter(Boolean);
+  }
+
+  function applyDrawer(target) {
+    var box = target || panel();
+    if (!box) { return; }
+    var toggle = document.querySelector("[data-drawer-open]");
+    var dialog = box.querySelector(".facets");
+    if (drawerOpen) {
+      box.open = true;
+      box.classList.add("is-drawer");
+      dialog.setAttribute("role", "dialog");
+      dialog.setAttribute("aria-modal", "true");
+      dialog.setAttribute("aria-labelledby", "filters-title");
+      root.classList.add("drawer-open");
+      outside().forEach(function (el) { el.inert = true; });
+    } else {
+      box.classList.remove("is-drawer");
+      dialog.removeAttribute("role");
+      dialog.removeAttribute("aria-modal");
+      dialog.removeAttribute("aria-labelledby");
+      root.classList.remove("drawer-open");
+      outside().forEach(function (el) { el.inert = false; });
+      if (!wide.matches) { box.open = false; }
+    }
+    if (toggle) { toggle.setAttribute("aria-expanded", drawerOpen ? "true" : "false"); }
+  }
+
+  function openDrawer() {
+    drawerOpen = true;
+    applyDrawer();
+    var title = document.getElementById("filters-title");
+    if (title) { title.focus(); }
+  }
+
+  function closeDrawer(focusResults) {
+    if (!drawerOpen) { return; }
+    drawerOpen = false;
+    applyDrawer();
+    if (focusResults) {
+      var heading = document.getElementById("results-title");
+      window.scrollTo(0, 0);
+      if (heading) { heading.focus(); }
+    } else {
+      var toggle = document.querySelector("[data-drawer-open]");
+      if (toggle) { toggle.focus(); }
+    }
   }
 
   function swap(html, focusId) {
@@ -43,8 +106,8 @@
     var fresh = doc.getElementById("results-region");
     var region = document.getElementById("results-region");
     if (!fresh || !region) { return false; }
-    var panel = region.querySelector("[data-facets-panel]");
-    var wasOpen = panel ? panel.open : true;
+    var oldPanel = region.querySelector("[data-facets-panel]");
+    var scroll = oldPanel ? oldPanel.scrollTop : 0;
     // keep the same live region node, so screen readers announce the new count
     var liveOld = document.getElementById("result-count");
     var liveNew = fresh.querySelector("#result-count");
@@ -55,12 +118,16 @@
     }
     region.replaceWith(fresh);
     var newPanel = fresh.querySelector("[data-facets-panel]");
-    if (newPanel) { newPanel.open = wasOpen; }
+    if (newPanel) {
+      if (wide.matches) { newPanel.open = true; }
+      applyDrawer(newPanel);
+      if (drawerOpen) { newPanel.scrollTop = scroll; }
+    }
     document.title = doc.title;
     enhanceRegion(fresh);
     if (focusId) {
       var target = document.getElementById(focusId);
-      if (target) { target.focus(); }
+      if (target) { target.focus({ preventScroll: drawerOpen }); }
     }
     return true;
   }
@@ -80,11 +147,14 @@
             if (message && live) { live.textContent = message.textContent; return; }
           }
           if (!response.ok || !swap(html, options.focusId)) { window.location.assign(url); return; }
-          if (options.push) { history.pushState({ bloomr: true }, "", url); }
-          else if (options.replace) { history.replaceState({ bloomr: true }, "", url); }
+          var shown = response.redirected ? response.url : url;  // sort=random comes back with its seed
+          var target = new URL(shown, window.location.href);
+          shownUrl = target.pathname + target.search;
+          if (options.push) { history.pushState({ bloomr: true }, "", shown); }
+          else if (options.replace || response.redirected) { history.replaceState({ bloomr: true }, "", shown); }
           if (options.syncInput) {
             var q = document.getElementById("q");
-            var fresh = new URL(url, window.location.href).searchParams.get("q") || "";
+            var fresh = new URL(shown, window.location.href).searchParams.get("q") || "";
             if (q && q.value !== fresh) { q.value = fresh; }
           }
         });
@@ -96,25 +166,27 @@
       .finally(function () { document.body.classList.remove("busy"); });
   }
 
-  function enhanceRegion(root) {
-    var heading = root.querySelector("#results-title");
+  function labelText(item) {
+    var label = item.querySelector(":scope > label");
+    return label ? fold(label.firstChild ? label.firstChild.textContent : label.textContent) : "";
+  }
+
+  function enhanceRegion(region) {
+    var heading = region.querySelector("#results-title");
     if (heading) { heading.setAttribute("tabindex", "-1"); }
-    root.querySelectorAll("[data-facet-filter]").forEach(function (box) {
+    region.querySelectorAll("[data-facet-filter]").forEach(function (box) {
       box.hidden = false;
       var input = box.querySelector("input");
       var fieldset = box.closest("fieldset");
       input.addEventListener("input", function () {
         var needle = fold(input.value.trim());
-        fieldset.querySelectorAll(".facet-value").forEach(function (item) {
-          item.hidden = false;
-        });
+        fieldset.querySelectorAll(".facet-value").forEach(function (item) { item.hidden = false; });
         if (!needle) { return; }
         fieldset.querySelectorAll(":scope > ul > .facet-value").forEach(function (item) {
-          var own = fold(item.dataset.label || "").indexOf(needle) !== -1;
-          var children = item.querySelectorAll(".facet-children .facet-value");
+          var own = labelText(item).indexOf(needle) !== -1;
           var anyChild = false;
-          children.forEach(function (child) {
-            var match = own || fold(child.dataset.label || "").indexOf(needle) !== -1;
+          item.querySelectorAll(".facet-children .facet-value").forEach(function (child) {
+            var match = own || labelText(child).indexOf(needle) !== -1;
             child.hidden = !match;
             anyChild = anyChild || match;
           });
@@ -127,13 +199,12 @@
   }
 
   if (form) {
-    var panel = form.querySelector("[data-facets-panel]");
-    var wide = window.matchMedia("(min-width: 60rem)");
-    if (panel && !wide.matches) { panel.open = false; }
-    form.addEventListener("click", function (event) {
-      // on wide screens the facets are a sidebar that stays open
-      var summary = event.target.closest("[data-facets-panel] > summary");
-      if (summary && wide.matches) { event.preventDefault(); }
+    var first = panel();
+    if (first && wide.matches) { first.open = true; }
+    wide.addEventListener("change", function () {
+      if (wide.matches && drawerOpen) { drawerOpen = false; applyDrawer(); }
+      var box = panel();
+      if (box) { box.open = wide.matches; }
     });
     enhanceRegion(form);
 
@@ -164,13 +235,29 @@
     });
 
     form.addEventListener("click", function (event) {
+      if (event.target.closest("[data-drawer-open]")) { event.preventDefault(); openDrawer(); return; }
+      if (event.target.closest("[data-drawer-close]")) {
+        event.preventDefault();
+        closeDrawer(event.target.closest("[data-show-results]") !== null);
+        return;
+      }
+      // on wide screens the facets are a sidebar that stays open
+      var summary = event.target.closest("[data-facets-panel] > summary");
+      if (summary && wide.matches) { event.preventDefault(); return; }
       var link = event.target.closest("a[data-nav]");
       if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
       event.preventDefault();
-      load(link.getAttribute("href"), { push: true, syncInput: true, focusId: "results-title" });
+      var focusId = link.getAttribute("data-focus") || (drawerOpen ? "filters-title" : "results-title");
+      load(link.getAttribute("href"), { push: true, syncInput: true, focusId: focusId });
+    });
+
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawerOpen) { event.preventDefault(); closeDrawer(false); }
     });
 
     window.addEventListener("popstate", function () {
+      // a skip link or an anchor changes only the #fragment: the results are already right
+      if (window.location.pathname + window.location.search === shownUrl) { return; }
       typed.cancel();
       typing = false;
       load(window.location.href, { push: false, syncInput: true });
@@ -200,6 +287,8 @@
     input.setAttribute("role", "combobox");
     var active = -1;
     var suggestController = null;
+    // on the results page the list sits in the page's flow, above the live results: a short one
+    var limit = list.classList.contains("suggestions-inline") ? 5 : 8;
 
     function highlight(index) {
       var options = list.querySelectorAll("[role=option]");
@@ -217,7 +306,7 @@
       if (text.length < 2) { closeSuggestions(input); return; }
       if (suggestController) { suggestController.abort(); }
       suggestController = new AbortController();
-      fetch("/api/suggest?" + new URLSearchParams({ q: text }).toString(), { signal: suggestController.signal })
+      fetch("/api/suggest?" + new URLSearchParams({ q: text, limit: String(limit) }).toString(), { signal: suggestController.signal })
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
         .then(function (data) {
           list.textContent = "";
@@ -246,11 +335,18 @@
 
     input.addEventListener("input", fetchSuggestions);
     input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        // a search field clears itself on Escape: keep the words (and the results), close the list
+        event.preventDefault();
+        fetchSuggestions.cancel();
+        if (suggestController) { suggestController.abort(); }
+        closeSuggestions(input);
+        return;
+      }
       var count = list.querySelectorAll("[role=option]").length;
       if (list.hidden || !count) { return; }
       if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % count); }
       else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + count) % count); }
-      else if (event.key === "Escape") { closeSuggestions(input); }
       else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
         choose(input, list.querySelectorAll("[role=option]")[active].firstChild.textContent);
