@@ -23,6 +23,8 @@ HOME = path_for("home")
 SEARCH = path_for("results")
 ABOUT = path_for("about")
 RANDOM = path_for("random")
+PARTICIPATE = path_for("participate")
+PRIVACY = path_for("privacy")
 
 
 def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
