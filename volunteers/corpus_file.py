@@ -123,7 +123,7 @@ def validate(text: str, doc_id: str, taxonomy: Taxonomy, *, shown: str = "") -> 
         raise CorpusError(
             f"Le témoignage « {doc_id} » ne passe pas la validation du corpus ; rien n’a été écrit.",
             problems=[str(p) for p in errors] or [f"{shown}:1: fichier illisible"],
-            remedy="Corrigez avec --rome CODE si la profession n’est pas reconnue, ou refusez l’envoi avec une raison.",
+            remedy="Donnez la fiche avec bloomr accept N --fiche CODE si la profession n’est pas reconnue, ou refusez l’envoi avec une raison.",
         )
     return report.testimonials[0], [p for p in problems if p.severity == "warning"]
 
