@@ -175,8 +175,8 @@ class Store:
             state = self._state(db, sid)
             if state == "withdrawn":
                 raise ValueError("withdrawn submission")
-            db.execute("DELETE FROM versions WHERE submission_id = ? AND state != 'published'", (sid,))
             number = int(db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE submission_id = ?", (sid,)).fetchone()[0])
+            db.execute("DELETE FROM versions WHERE submission_id = ? AND state != 'published'", (sid,))
             db.execute(
                 "INSERT INTO versions (submission_id, number, created, state, draft) VALUES (?, ?, ?, 'pending', ?)",
                 (sid, number, now, draft.to_json()),
