@@ -112,7 +112,11 @@ def test_a_replayed_form_is_stored_once(site: Site) -> None:
 
 def test_a_form_posted_from_another_site_is_refused(site: Site) -> None:
     data = {**fields(), "csrf": preview_token(site), "action": "send"}
-    for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}):
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "http://testserver", "Sec-Fetch-Site": "same-site"},
+    ):
         answer = site.client.post("/participer", data=data, headers=headers)
         assert answer.status_code == 403 and "depuis un autre site" in answer.text
     assert counts(site)[0] == {}

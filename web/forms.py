@@ -71,14 +71,19 @@ async def read_form(request: Request, *, max_bytes: int = MAX_FORM_BYTES) -> For
 
 
 def check_origin(request: Request) -> None:
-    """A form posted by another site is refused (the signed token is checked as well)."""
+    """A form posted by another site is refused (the signed token is checked as well).
+
+    ``Sec-Fetch-Site`` decides when the browser sends it. ``Origin: null`` says nothing: our own
+    pages send it, since ``Referrer-Policy: no-referrer`` makes a browser hide the origin of a POST.
+    """
     site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        raise FormNotVerified("Ce formulaire a été envoyé depuis un autre site.")
+    if site is not None:
+        if site not in ("same-origin", "none"):
+            raise FormNotVerified("Ce formulaire a été envoyé depuis un autre site.")
+        return
     origin = request.headers.get("origin")
-    if origin is not None:  # "null" (a sandboxed frame, a file) is another site too
-        parts = urlsplit(origin)
-        if parts.netloc.lower() != request.headers.get("host", "").lower():
+    if origin is not None and origin != "null":
+        if urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
             raise FormNotVerified("Ce formulaire a été envoyé depuis un autre site.")
 
 
