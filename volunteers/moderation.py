@@ -132,6 +132,13 @@ def accept(config: Config, sid: int, *, rome: str | None = None, url_for: Callab
             path.write_bytes(before)
         raise
     config.store.publish(sid, version.number, now=now())
+    after = config.store.get(sid)
+    if after is None or after.state == "withdrawn":  # withdrawn while being accepted: the ledger hides it, the file goes
+        path.unlink(missing_ok=True)
+        raise ModerationError(
+            f"L’envoi n° {sid} a été retiré par son auteur pendant la publication ; rien n’est publié.",
+            remedy="Il n’y a rien à faire : son texte est effacé.",
+        )
     mailed = None
     if submission.email and config.smtp is not None:
         subject, body = letters.published(draft.name, url_for(tid) if url_for else "", edit=submission.live is not None)

@@ -202,6 +202,8 @@ class Store:
     def publish(self, sid: int, number: int, *, now: str) -> None:
         """Version ``number`` is online; the one it replaces is erased."""
         with self._transaction() as db:
+            if self._state(db, sid) == "withdrawn":  # withdrawn while it was being accepted: stays withdrawn
+                return
             db.execute("DELETE FROM versions WHERE submission_id = ? AND state = 'published'", (sid,))
             db.execute(
                 "UPDATE versions SET state = 'published', decided = ?, reason = '' WHERE submission_id = ? AND number = ?",
