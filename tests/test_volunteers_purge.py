@@ -58,3 +58,13 @@ def test_the_review_lists_waiting_purges(site: Site, monkeypatch: pytest.MonkeyP
         assert main(["review", "--corpus", str(site.corpus), "--index", str(site.index)]) == 0
         assert "attend le verrou de construction : lina-boulangere" in capsys.readouterr().out
     assert local(link)
+
+
+def test_a_purge_never_touches_an_index_whose_ledger_does_not_hold_it(site: Site) -> None:
+    """Every purge is queued after its ledger line: without one, this is another index; it waits."""
+    (site.corpus / "testimonials" / "moussa-boulanger.md").read_text(encoding="utf-8")
+    site.store.queue_purge("moussa-boulanger", now="2026-12-01T00:00:00+00:00")
+    assert process_purges(site.config) == []
+    assert (site.corpus / "testimonials" / "moussa-boulanger.md").exists()
+    assert search(IndexHandle(site.index).current(), "Moussa").total == 1
+    assert site.store.purges()[0].last_error == "absent du journal des retraits de cet index"

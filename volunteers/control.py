@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from indexer import generations as gens
 from indexer.pipeline import withdraw as withdraw_from_index
 from search import ledger, pauses
-from search.errors import BloomrError, BuildLocked, NotFound
+from search.errors import BloomrError, BuildLocked
 from volunteers import letters, mail
 from volunteers.config import Config, now
 from volunteers.corpus_file import fsync_dir
@@ -136,16 +136,18 @@ def purge_one(config: Config, tid: str) -> bool:
 
     Whether it is done; False when a build holds the lock (it stays queued, nothing is lost).
     """
+    if tid not in ledger.read(config.index_dir).ids:
+        # Every queued purge was appended to the ledger first: this is another index (a test, a
+        # misconfigured command). Leave it queued for the right one rather than touch this one.
+        config.store.purge_failed(tid, "absent du journal des retraits de cet index")
+        return False
     try:
         with gens.BuildLock(config.index_dir):
             path = config.corpus_dir / "testimonials" / f"{tid}.md"
             if path.is_file() and not path.is_symlink():
                 path.unlink()
                 fsync_dir(path.parent)
-        try:
-            withdraw_from_index(config.index_dir, tid, corpus_dir=None)
-        except NotFound:
-            pass  # never indexed and not in the ledger: nothing to purge
+        withdraw_from_index(config.index_dir, tid, corpus_dir=None)
     except BuildLocked as exc:
         config.store.purge_failed(tid, exc.message)
         return False
