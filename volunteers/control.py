@@ -92,8 +92,8 @@ def set_paused(config: Config, submission: Submission, paused: bool, *, nonce: N
     ensure_living(submission)
     if submission.state != "published" or not submission.testimonial_id:
         raise NotAllowedNow(
-            "Votre témoignage n’est pas encore publié : il n’y a rien à mettre en pause.",
-            remedy="Il sera visible seulement après la relecture ; vous pourrez alors le mettre en pause à tout moment.",
+            "Votre témoignage n’est pas encore publié : il n’y a rien à mettre en pause.",
+            remedy="Il sera visible seulement après la relecture ; vous pourrez alors le mettre en pause à tout moment.",
         )
     if nonce is not None:
         config.store.spend(nonce.value, nonce.expires)

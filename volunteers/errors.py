@@ -26,7 +26,7 @@ class FormNotVerified(VolunteerError):
 
     def __init__(self, message: str = "", *, remedy: str = "") -> None:
         super().__init__(
-            message or "Ce formulaire n’a pas pu être vérifié : il ne vient pas de cette page du site, ou il a été modifié.",
+            message or "Ce formulaire n’a pas pu être vérifié : il ne vient pas de cette page du site, ou il a été modifié.",
             remedy=remedy or "Rouvrez la page depuis le site, puis renvoyez le formulaire. Rien n’a été enregistré.",
         )
 
@@ -39,7 +39,7 @@ class Replayed(VolunteerError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Ce formulaire a déjà été envoyé une fois ; il n’a pas été pris en compte une seconde fois.",
+            "Ce formulaire a déjà été envoyé une fois ; il n’a pas été pris en compte une seconde fois.",
             remedy="Rien n’a été modifié par ce second envoi. Rouvrez la page pour faire une nouvelle demande.",
         )
 
@@ -75,7 +75,7 @@ class AlreadyWithdrawn(VolunteerError):
     def __init__(self, date: str = "") -> None:
         when = f" le {date}" if date else ""
         super().__init__(
-            f"Ce témoignage a été retiré pour de bon{when} ; son texte et votre adresse ont été effacés.",
+            f"Ce témoignage a été retiré pour de bon{when} ; son texte et votre adresse ont été effacés.",
             remedy="Il n’y a plus rien à modifier ni à effacer. Vous pouvez toujours écrire un nouveau témoignage.",
         )
 

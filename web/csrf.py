@@ -33,7 +33,7 @@ class FormExpired(FormNotVerified):
 
     def __init__(self) -> None:
         super().__init__(
-            "Cette page est restée ouverte plus de 12\u00a0heures : par sécurité, le formulaire a expiré.",
+            "Cette page est restée ouverte plus de 12\u00a0heures : par sécurité, le formulaire a expiré.",
             remedy="Rien n’a été enregistré. Vérifiez votre texte, puis renvoyez-le.",
         )
 

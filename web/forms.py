@@ -38,7 +38,7 @@ class Form:
 def _too_large() -> BadForm:
     return BadForm(
         "Le formulaire envoyé est bien plus long que ce que le site accepte.",
-        remedy="Un témoignage tient en 24\u202f000 caractères au plus (6\u202f000 par partie) : raccourcissez-le. Rien n’a été enregistré.",
+        remedy="Un témoignage tient en 24\u202f000 caractères au plus (6\u202f000 par partie) : raccourcissez-le. Rien n’a été enregistré.",
     )
 
 

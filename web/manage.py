@@ -31,9 +31,9 @@ from web.urls import testimonial_url
 ACTIONS: dict[str, dict[str, str]] = {
     "pause": {
         "title": "Mettre votre témoignage en pause",
-        "what": "Il disparaît aussitôt des recherches, des suggestions et de sa page. Rien n’est effacé : vous pourrez le remettre en ligne d’un clic, avec ce même lien.",
+        "what": "Il disparaît aussitôt des recherches, des suggestions et de sa page. Rien n’est effacé : vous pourrez le remettre en ligne d’un clic, avec ce même lien.",
         "button": "Oui, mettre en pause",
-        "done": "Votre témoignage est en pause : plus personne ne le voit. Remettez-le en ligne quand vous voulez.",
+        "done": "Votre témoignage est en pause : plus personne ne le voit. Remettez-le en ligne quand vous voulez.",
     },
     "resume": {
         "title": "Remettre votre témoignage en ligne",
@@ -44,7 +44,7 @@ ACTIONS: dict[str, dict[str, str]] = {
     "withdraw": {
         "title": "Retirer votre témoignage pour de bon",
         "what": (
-            "Il disparaît aussitôt et définitivement : des résultats, des filtres, des suggestions et de sa page, qui dira "
+            "Il disparaît aussitôt et définitivement : des résultats, des filtres, des suggestions et de sa page, qui dira "
             "seulement qu’il a été retiré. Son texte est effacé de notre base, de nos fichiers et de toutes les copies de "
             "l’index que nous gardons, avec votre adresse électronique. Nous ne gardons que son identifiant et la date du "
             "retrait, pour qu’il ne revienne jamais. Ce lien ne permettra plus rien. Cette action ne peut pas être annulée."
@@ -54,13 +54,13 @@ ACTIONS: dict[str, dict[str, str]] = {
     },
     "forget-email": {
         "title": "Effacer votre adresse électronique",
-        "what": "Nous l’effaçons aussitôt. Nous ne pourrons plus vous prévenir de la relecture ; votre lien de gestion reste valable.",
+        "what": "Nous l’effaçons aussitôt. Nous ne pourrons plus vous prévenir de la relecture ; votre lien de gestion reste valable.",
         "button": "Oui, effacer mon adresse",
         "done": "Votre adresse électronique est effacée.",
     },
 }
-EDIT_DONE = "Merci ! Votre nouvelle version attend la relecture ; d’ici là, la version publiée reste en ligne."
-NEW_EDIT_DONE = "Merci ! Votre nouvelle version attend la relecture."
+EDIT_DONE = "Merci ! Votre nouvelle version attend la relecture ; d’ici là, la version publiée reste en ligne."
+NEW_EDIT_DONE = "Merci ! Votre nouvelle version attend la relecture."
 
 
 def _status(submission: Submission, paused: bool) -> dict[str, str]:
@@ -73,9 +73,9 @@ def _status(submission: Submission, paused: bool) -> dict[str, str]:
     if submission.state == "withdrawn":
         when = long_date(submission.withdrawn[:10]) if submission.withdrawn else ""
         return {"key": "withdrawn", "label": f"Retiré le {when}" if when else "Retiré",
-                "detail": "Son texte et votre adresse ont été effacés ; il ne reste que son identifiant et la date du retrait."}
+                "detail": "Son texte et votre adresse ont été effacés ; il ne reste que son identifiant et la date du retrait."}
     if paused:
-        return {"key": "paused", "label": "En pause", "detail": "Plus personne ne le voit ; rien n’est effacé."}
+        return {"key": "paused", "label": "En pause", "detail": "Plus personne ne le voit ; rien n’est effacé."}
     return {"key": "published", "label": "En ligne", "detail": "Les jeunes peuvent le trouver dans les recherches."}
 
 

@@ -124,7 +124,7 @@ def preview_page(flow: Flow, checked: Checked) -> Response:
 def _handle_post(flow: Flow, form: Form) -> Response:
     if form.get(HONEYPOT):
         raise BadForm(
-            "Le champ caché « Site web » a été rempli : il sert à écarter les robots, et l’envoi a été refusé.",
+            "Le champ caché « Site web » a été rempli : il sert à écarter les robots, et l’envoi a été refusé.",
             remedy="Si vous êtes une personne, videz ce champ (ou désactivez le remplissage automatique) et renvoyez le formulaire.",
         )
     action = form.get("action")
