@@ -201,7 +201,11 @@ def test_management_pages_are_private(site: Site) -> None:
         assert page.headers["referrer-policy"] == "no-referrer"
         assert page.headers["x-robots-tag"] == "noindex, nofollow" and page.headers["cache-control"] == "no-store"
         assert '<meta name="robots" content="noindex, nofollow">' in page.text
-    assert site.client.get("/participer").headers["referrer-policy"] == "no-referrer"
+    blank = site.client.get("/participer")  # the blank form may be found by search engines
+    assert "x-robots-tag" not in blank.headers and 'name="robots"' not in blank.text
+    typed = site.client.post("/participer", data={"csrf": csrf(blank.text), "action": "preview", "name": "Lina"})
+    assert typed.status_code == 422 and typed.headers["cache-control"] == "no-store"  # what was typed is private
+    assert typed.headers["referrer-policy"] == "no-referrer" and '<meta name="robots" content="noindex, nofollow">' in typed.text
 
 
 def test_nothing_that_identifies_a_volunteer_reaches_the_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -111,3 +111,25 @@ def test_a_malformed_smtp_url_names_the_setting(tmp_path: Path) -> None:
     corpus, index, db, settings = make_site(tmp_path, smtp_url="http://x")
     with pytest.raises(ValueError, match="BLOOMR_SMTP_URL"):
         create_app(settings)
+
+
+def test_moderation_decisions_are_emailed(tmp_path: Path, inbox: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from bloomr.cli import main
+
+    handler, port = inbox
+    corpus, index, db, settings = make_site(tmp_path, smtp_url=f"smtp://127.0.0.1:{port}")
+    with TestClient(create_app(settings)) as client:
+        submit(client)
+        submit(client, name="Noé")
+    for name, value in (("VOLUNTEERS_DB", str(db)), ("SMTP_URL", f"smtp://127.0.0.1:{port}"), ("PUBLIC_URL", "https://bloomr.test")):
+        monkeypatch.setenv(f"BLOOMR_{name}", value)
+    where = ["--corpus", str(corpus), "--index", str(index)]
+    assert main(["accept", "1", *where]) == 0
+    assert main(["reject", "2", "--reason", "Merci de ne pas nommer votre employeur.", *where]) == 0
+    assert "courriel envoyé à la personne" in capsys.readouterr().out
+    published, refused = handler.messages[2][2], handler.messages[3][2]
+    assert published["Subject"] == "Votre témoignage est en ligne sur Bloomr"
+    assert "https://bloomr.test/temoignages/lina-boulangere" in body_of(published)
+    assert refused["Subject"] == "Votre témoignage Bloomr n’a pas été publié"
+    assert body_of(refused).startswith("Bonjour Noé,") and "Merci de ne pas nommer votre employeur." in body_of(refused)

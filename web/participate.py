@@ -96,7 +96,8 @@ def form_page(
         "csrf": flow.issue("form"),
         "honeypot": HONEYPOT,
     }
-    return vol.render(flow.request, "participate.html", {"page": page}, status=status)
+    public = flow.request.method == "GET" and not flow.edit  # the blank form; what was typed is private
+    return vol.render(flow.request, "participate.html", {"page": page}, status=status, public=public)
 
 
 def preview_page(flow: Flow, checked: Checked) -> Response:

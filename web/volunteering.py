@@ -89,10 +89,12 @@ def private(response: Response) -> Response:
     return response
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    """A private page (see the module docstring)."""
-    response: Response = request.app.state.templates.TemplateResponse(request, template, context, status_code=status)
-    return private(response)
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200, *, public: bool = False) -> Response:
+    """A private page (see the module docstring), unless ``public`` (the blank form, which search engines may show)."""
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, {**context, "public": public}, status_code=status
+    )
+    return response if public else private(response)
 
 
 def error_page(request: Request, exc: BloomrError) -> Response:
