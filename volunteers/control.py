@@ -25,19 +25,11 @@ from volunteers import letters, mail
 from volunteers.config import Config, now
 from volunteers.corpus_file import fsync_dir
 from volunteers.errors import AlreadyWithdrawn, NotAllowedNow, UnknownLink
-from volunteers.model import Draft, Submission
+from volunteers.model import Draft, Nonce, Submission
 from volunteers.tokens import ManagementToken, matches, new_token, split
 
 logger = logging.getLogger("bloomr.volunteers")
 PURGE_RETRY_S = 30.0
-
-
-@dataclass(frozen=True)
-class Nonce:
-    """A form's single-use nonce and until when it must be remembered."""
-
-    value: str
-    expires: float
 
 
 def submit(config: Config, draft: Draft, *, email: str | None, nonce: Nonce | None = None) -> tuple[int, ManagementToken]:

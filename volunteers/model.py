@@ -106,3 +106,11 @@ class Purge:
     queued: str
     attempts: int = 0
     last_error: str = ""
+
+
+@dataclass(frozen=True)
+class Nonce:
+    """A form's single-use nonce, and until when it must be remembered (Unix time)."""
+
+    value: str
+    expires: float

@@ -22,7 +22,7 @@ import secrets
 import time
 from pathlib import Path
 
-from volunteers.control import Nonce
+from volunteers.model import Nonce
 from volunteers.errors import FormNotVerified
 
 MAX_AGE_S = 12 * 3600  # a testimonial takes time to write

@@ -26,7 +26,7 @@ from search.sections import SECTION_TITLES
 from volunteers import control
 from volunteers.drafts import SECTION_FIELDS, Checked, check
 from volunteers.errors import BadForm, FormNotVerified
-from volunteers.model import Draft, Submission
+from volunteers.model import Draft, Nonce, Submission
 from web import volunteering as vol
 from web.csrf import FormExpired
 from web.forms import Form, check_origin, count_request, read_form
@@ -61,7 +61,7 @@ class Flow:
     def issue(self, step: str) -> str:
         return vol.signer(self.request).issue(f"{self.prefix}:{step}", binding=self.binding)
 
-    def verify(self, form: Form, step: str) -> control.Nonce:
+    def verify(self, form: Form, step: str) -> Nonce:
         return vol.signer(self.request).verify(form.get("csrf"), f"{self.prefix}:{step}", binding=self.binding)
 
     def context(self) -> dict[str, Any]:
