@@ -18,6 +18,7 @@ column can hold an address or a user agent.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -72,7 +73,9 @@ class Store:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Created private before SQLite opens it: its -wal and -shm files take the same mode.
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys = ON")
@@ -81,7 +84,6 @@ class Store:
             if not self._ready:
                 db.execute("PRAGMA journal_mode = WAL")
                 db.executescript(SCHEMA)
-                self.path.chmod(0o600)
                 self._ready = True
             yield db
         finally:
