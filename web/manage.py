@@ -113,7 +113,7 @@ def _page(request: Request, token: str, submission: Submission, *, confirm: str 
         "token": token,
         "status": _status(submission, paused),
         "living": living,
-        "public_url": testimonial_url(submission.testimonial_id) if published and not paused else "",
+        "public_url": testimonial_url(submission.testimonial_id) if submission.testimonial_id and published and not paused else "",
         "live": _version(submission.live),
         "proposed": _version(submission.proposed),
         "email": submission.email or "",

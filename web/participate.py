@@ -24,8 +24,8 @@ from starlette.responses import RedirectResponse, Response
 from search.errors import BloomrError
 from search.sections import SECTION_TITLES
 from volunteers import control
-from volunteers.drafts import SECTION_FIELDS, Checked, check
-from volunteers.errors import BadForm, FormNotVerified
+from volunteers.drafts import SECTION_FIELDS, check
+from volunteers.errors import BadForm
 from volunteers.model import Draft, Nonce, Submission
 from web import volunteering as vol
 from web.csrf import FormExpired
@@ -100,16 +100,14 @@ def form_page(
     return vol.render(flow.request, "participate.html", {"page": page}, status=status, public=public)
 
 
-def preview_page(flow: Flow, checked: Checked) -> Response:
-    assert checked.draft is not None
-    draft = checked.draft
+def preview_page(flow: Flow, draft: Draft, email: str | None) -> Response:
     taxonomy = vol.config(flow.request).taxonomy
     region = taxonomy.resolve_region(draft.region, draft.country)
     page = {
         **flow.context(),
         "draft": draft,
-        "values": _draft_values(draft, checked.email),
-        "email": checked.email or "",
+        "values": _draft_values(draft, email),
+        "email": email or "",
         "region_label": region.label if region else draft.region,
         "country_label": taxonomy.countries[draft.country].label,
         "themes": [(t, taxonomy.themes[t].label) for t in draft.themes],
@@ -138,36 +136,36 @@ def _handle_post(flow: Flow, form: Form) -> Response:
         return form_page(flow, values, themes, consent, notice=f"{exc.message} {exc.remedy}", status=422)
     if action == "edit":
         return form_page(flow, values, themes, consent)
-    checked = check(values, themes, vol.config(flow.request).taxonomy, consent=consent)
-    if checked.draft is None:
+    config = vol.config(flow.request)
+    checked = check(values, themes, config.taxonomy, consent=consent)
+    draft, email = checked.draft, checked.email
+    if draft is None:
         return form_page(flow, values, themes, consent, errors=checked.errors, status=422)
     if action == "preview":
-        return preview_page(flow, checked)
-    config = vol.config(flow.request)
+        return preview_page(flow, draft, email)
     if flow.submission is not None:
-        control.edit(config, flow.submission, checked.draft, email=checked.email, nonce=nonce)
+        control.edit(config, flow.submission, draft, email=email, nonce=nonce)
         return vol.private(RedirectResponse(vol.manage_path(flow.token, fait="edit"), status_code=303))
-    _, token = control.submit(config, checked.draft, email=checked.email, nonce=nonce)
+    _, token = control.submit(config, draft, email=email, nonce=nonce)
     # Committed and on disk: from here on, a crash loses nothing.
     link = vol.site_url(flow.request) + vol.manage_path(token.text)
-    mailed = control.send_link(config, checked.draft, checked.email, link)
-    page = {"name": checked.draft.name, "link": link, "mailed": mailed, "email": bool(checked.email),
-            "privacy_url": path_for("privacy")}
+    mailed = control.send_link(config, draft, email, link)
+    page = {"name": draft.name, "link": link, "mailed": mailed, "email": bool(email), "privacy_url": path_for("privacy")}
     return vol.render(flow.request, "participate_thanks.html", {"page": page})
 
 
-async def _run(request: Request, submission_token: str | None) -> Response:
+async def _run(request: Request, *, editing: bool) -> Response:
     """Both pages: GET shows the form, POST runs one step; every failure is the error page."""
     try:
         if request.method == "POST":
             check_origin(request)
             count_request(request)
             form = await read_form(request)
-            token = form.get("cle") if submission_token is not None else ""
+            token = form.get("cle") if editing else ""
         else:
             form = Form()
-            token = request.query_params.get("cle", "") if submission_token is not None else ""
-        return await run_in_threadpool(_step, request, form, token, submission_token is not None)
+            token = request.query_params.get("cle", "") if editing else ""
+        return await run_in_threadpool(_step, request, form, token, editing)
     except BloomrError as exc:
         return vol.error_page(request, exc)
 
@@ -180,21 +178,18 @@ def _step(request: Request, form: Form, token: str, editing: bool) -> Response:
     flow = Flow(request, submission, token)
     if request.method == "POST":
         return _handle_post(flow, form)
-    if submission is not None:
-        latest = submission.latest
-        if latest is None:
-            raise FormNotVerified()
-        values = _draft_values(latest.draft, submission.email)
-        return form_page(flow, values, list(latest.draft.themes), False)
+    latest = submission.latest if submission is not None else None
+    if submission is not None and latest is not None:
+        return form_page(flow, _draft_values(latest.draft, submission.email), list(latest.draft.themes), False)
     return form_page(flow, {"country": "FR"}, [], False)
 
 
 async def participate(request: Request) -> Response:
-    return await _run(request, None)
+    return await _run(request, editing=False)
 
 
 async def manage_edit(request: Request) -> Response:
-    return await _run(request, "")
+    return await _run(request, editing=True)
 
 
 def privacy(request: Request) -> Response:
