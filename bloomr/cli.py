@@ -7,6 +7,8 @@ Examples::
     bloomr index --update              # re-index only what changed
     bloomr withdraw audrey-consultante # gone at once, purged from every kept generation
     bloomr search "infirmiere" --region FR-BRE --json
+    bloomr review                      # submissions and edits waiting for moderation
+    bloomr accept 7                    # publish submission 7: corpus file, index updated
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         _out(f"  précédente conservée pour bloomr rollback : {built.previous}")
     if built.cleaned:
         _out(f"  nettoyé : {', '.join(built.cleaned)}")
+    _purges(_volunteers(settings))
     return 0
 
 
@@ -126,6 +129,109 @@ def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
     if done.corpus_file:
         _out(f"  fichier marqué « status: withdrawn » : {done.corpus_file}")
     return 0
+
+
+def _volunteers(settings: Settings) -> Any:
+    from volunteers.config import Config
+    from volunteers.mail import SmtpConfig
+    from volunteers.store import Store
+
+    return Config(
+        store=Store(settings.volunteers_db), index_dir=settings.index, corpus_dir=settings.corpus,
+        rome_dir=settings.rome, smtp=SmtpConfig.parse(settings.smtp_url), sender=settings.mail_from,
+    )
+
+
+def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    """List the submissions and edits waiting for moderation, oldest first. Example: bloomr review --json"""
+    from volunteers.moderation import review
+
+    config = _volunteers(settings)
+    waiting = review(config)
+    queued = [p.testimonial_id for p in config.store.purges()]
+    if args.json:
+        _out(json.dumps({"pending": waiting, "queued_purges": queued}, ensure_ascii=False, indent=2))
+        return 0
+    if not waiting:
+        _out("Rien à relire.")
+    for item in waiting:
+        kind = f"modification de {item['testimonial_id']}" if item["kind"] == "edit" else "nouveau"
+        rome = f"{item['rome']} {item['rome_label']}" if item["rome"] else "fiche ROME à choisir (accept N --fiche CODE)"
+        _out(f"n° {item['id']} · {item['sent'][:10]} · {kind} · {item['name']}, {item['profession']} · "
+             f"{item['region']} ({item['country']}) · {item['words']} mots · {rome}")
+    if waiting:
+        _out(f"{len(waiting)} envoi(s) à relire : bloomr show N, puis bloomr accept N ou bloomr reject N --reason \"…\".")
+    if queued:
+        _out(f"Retraits dont l’effacement attend le verrou de construction : {', '.join(queued)}.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """Show a waiting submission in full, in the corpus format (and what an edit changes). Example: bloomr show 7"""
+    from volunteers.moderation import show
+
+    item = show(_volunteers(settings), args.id)
+    if args.json:
+        _out(json.dumps(item, ensure_ascii=False, indent=2))
+        return 0
+    kind = f"modification de {item['testimonial_id']}" if item["kind"] == "edit" else "nouveau témoignage"
+    _out(f"Envoi n° {item['id']} ({kind}), version {item['version']}, envoyée le {item['sent'][:10]}"
+         f" · courriel : {'oui' if item['email'] else 'non'}")
+    if item["rome"]:
+        _out(f"Fiche ROME reconnue : {item['rome']} {item['rome_label']}")
+    else:
+        _out("Fiche ROME non reconnue : choisissez-la avec bloomr accept N --fiche CODE.")
+    _out()
+    _out(item["diff"] if item["diff"] else item["text"])
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace, settings: Settings) -> int:
+    """Publish a waiting submission: corpus file (validated), index updated. Example: bloomr accept 7 [--fiche M1805]"""
+    from volunteers.moderation import accept
+    from web.routes import path_for
+
+    def url_for(doc_id: str) -> str:
+        base = settings.public_url.rstrip("/")
+        return f"{base}{path_for('testimonial', testimonial_id=doc_id)}" if base else ""
+
+    config = _volunteers(settings)
+    try:
+        done = accept(config, args.id, rome=args.fiche, url_for=url_for)
+    except CorpusError as exc:
+        for problem in exc.problems:
+            _err(problem)
+        raise
+    for problem in done.warnings:
+        _out(str(problem))
+    what = "Modification publiée" if done.edit else "Témoignage publié"
+    _out(f"{what} : « {done.testimonial_id} » ({done.path}), génération {done.built.generation} en service.")
+    if done.mailed is not None:
+        _out("  courriel envoyé à la personne" if done.mailed else "  le courriel à la personne n’est pas parti (voir le journal)")
+    _purges(config)
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace, settings: Settings) -> int:
+    """Refuse a waiting submission; the reason is shown to the volunteer. Example: bloomr reject 7 --reason "…" """
+    from volunteers.moderation import reject
+
+    mailed = reject(_volunteers(settings), args.id, reason=args.reason)
+    _out(f"Envoi n° {args.id} refusé ; la raison s’affiche sur la page de gestion de la personne.")
+    if mailed is not None:
+        _out("  courriel envoyé à la personne" if mailed else "  le courriel à la personne n’est pas parti (voir le journal)")
+    return 0
+
+
+def _purges(config: Any) -> None:
+    """Erase the withdrawals that waited for the build lock (a volunteer withdrew during a build)."""
+    from volunteers.control import process_purges
+
+    if not config.store.path.exists():
+        return
+    done = process_purges(config)
+    if done:
+        _out(f"  retraits effacés de l’index : {', '.join(done)}")
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -256,6 +362,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("themes", cmd_themes, corpus=True)
     p.add_argument("id")
+    p = add("review", cmd_review, corpus=True, index=True)
+    p.add_argument("--json", action="store_true")
+    p = add("show", cmd_show, corpus=True, index=True)
+    p.add_argument("id", type=int, help="submission number (bloomr review)")
+    p.add_argument("--json", action="store_true")
+    p = add("accept", cmd_accept, corpus=True, index=True)
+    p.add_argument("id", type=int, help="submission number (bloomr review)")
+    p.add_argument("--fiche", metavar="CODE", help="ROME fiche code when the profession is not recognised (M1805)")
+    p = add("reject", cmd_reject, corpus=True, index=True)
+    p.add_argument("id", type=int, help="submission number (bloomr review)")
+    p.add_argument("--reason", required=True, help="why, in a sentence the volunteer will read")
     return parser
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("search", "indexer", "web", "bloomr", "bench")
-LAYER = {"search": 0, "indexer": 1, "web": 2, "bloomr": 3, "bench": 4}
+PACKAGES = ("search", "indexer", "volunteers", "web", "bloomr", "bench")
+LAYER = {"search": 0, "indexer": 1, "volunteers": 2, "web": 3, "bloomr": 4, "bench": 5}
 """A package imports only packages of a lower layer (or itself)."""
 WHOOSH_ALLOWED = {"search/store.py", "search/analysis.py", "search/schema.py", "search/whoosh_fixes.py", "indexer/build.py"}
 

@@ -1,4 +1,4 @@
-"""search/ and indexer/ pass mypy --strict (the configuration in pyproject.toml)."""
+"""search/, indexer/ and volunteers/ (with the web modules of its pages) pass mypy --strict (pyproject.toml)."""
 
 from __future__ import annotations
 

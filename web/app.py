@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
+import anyio
 import anyio.to_thread
 import jinja2
 from markupsafe import Markup
@@ -29,9 +30,10 @@ from starlette.templating import Jinja2Templates
 from search.errors import BloomrError
 from search.index import IndexHandle
 from search.warm import warm
-from web import api, errors, french, urls, views
+from web import api, errors, french, manage, participate, urls, views, volunteering
 from web.params import MAX_QUERY_CHARS
-from web.routes import PATHS
+from web.forms import MAX_FORM_BYTES
+from web.routes import FORMS, PATHS
 from web.routes import STATIC as STATIC_PATH
 from web.security import GuardMiddleware
 from web.settings import Settings
@@ -87,6 +89,8 @@ def make_templates() -> Jinja2Templates:
         about_url=urls.ABOUT,
         random_url=urls.RANDOM,
         feed_url=urls.FEED,
+        participate_url=urls.PARTICIPATE,
+        privacy_url=urls.PRIVACY,
         max_query_chars=MAX_QUERY_CHARS,
     )
     def icon(name: str, cls: str = "icon") -> Markup:
@@ -107,7 +111,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # each extra concurrent search costs a Whoosh searcher's caches (tens of MB at 100k).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.index = IndexHandle(settings.index, on_open=warm)
-        yield
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(volunteering.retry_purges, app.state.volunteers)
+            yield
+            tasks.cancel_scope.cancel()
 
     endpoints = {
         "home": views.home,
@@ -124,12 +131,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "api_suggest": api.suggest_api,
         "api_facets": api.facets_api,
         "openapi": api.openapi,
+        "participate": participate.participate,
+        "privacy": participate.privacy,
+        "manage": manage.manage,
+        "manage_edit": participate.manage_edit,
     }
-    routes = [Route(PATHS[name], endpoint, name=name) for name, endpoint in endpoints.items()]
+    routes = [
+        Route(PATHS[name], endpoint, name=name, methods=["GET", "POST"] if name in FORMS else None)
+        for name, endpoint in endpoints.items()
+    ]
     routes.append(Mount(STATIC_PATH, VersionedStatic(directory=str(STATIC)), name="static"))
     hosts = list(settings.allowed_hosts) or ["127.0.0.1", "localhost"]
     middleware = [
-        Middleware(GuardMiddleware, render_crash=errors.crash, debug=settings.debug),
+        Middleware(
+            GuardMiddleware,
+            render_crash=errors.crash,
+            debug=settings.debug,
+            body_limits={PATHS[name]: MAX_FORM_BYTES for name in FORMS},
+        ),
         # Inside the guard, so compressed responses still get its security headers. Level 6: nearly
         # level 9's size for half its CPU (pages are CPU-bound, README benchmarks); bodies under
         # 500 bytes are sent as they are (gzip would add more than it saves).
@@ -145,4 +164,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.templates = make_templates()
+    volunteering.setup(app, settings)
     return app

@@ -32,7 +32,11 @@ HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
         "Ouvrez la page normalement dans votre navigateur.",
     ),
     410: ("Témoignage retiré", "Ce témoignage a été retiré par son auteur.", "D’autres témoignages vous attendent."),
-    413: ("Demande trop volumineuse", "La demande envoyée est trop volumineuse.", "Le site n’accepte que des pages consultées."),
+    413: (
+        "Demande trop volumineuse",
+        "La demande envoyée est trop volumineuse.",
+        "Les pages se consultent sans rien envoyer, et un témoignage tient en 24\u202f000 caractères au plus : raccourcissez-le.",
+    ),
     500: (
         "Erreur du serveur",
         "Une erreur inattendue nous empêche d’afficher cette page.",
@@ -51,14 +55,15 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path == "/api" or path == "/healthz"
 
 
-def error_response(request: Request, status: int, message: str, remedy: str, kind: str) -> Response:
+def error_response(
+    request: Request, status: int, message: str, remedy: str, kind: str, *, title: str = ""
+) -> Response:
     """The error page (or JSON) for ``status``; falls back to plain French text if rendering fails."""
     if wants_json(request):
         body = {"error": {"status": status, "type": kind, "message": message, "remedy": remedy}}
         return JSONResponse(body, status_code=status)
-    title = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])[0]
-    if status == 400:
-        title = "Recherche impossible"
+    if not title:
+        title = "Recherche impossible" if status == 400 else HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])[0]
     try:
         templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(
@@ -76,7 +81,12 @@ async def bloomr_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BloomrError)
     if exc.status >= 500:
         logger.error("%s on %s: %s", type(exc).__name__, request.url.path, exc.message)
-    return error_response(request, exc.status, exc.message, exc.remedy, type(exc).__name__)
+    title = str(getattr(exc, "title", ""))  # volunteers' errors name their page
+    response = error_response(request, exc.status, exc.message, exc.remedy, type(exc).__name__, title=title)
+    retry_after = getattr(exc, "retry_after", None)  # volunteers.errors.TooMany
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -28,8 +28,15 @@ PATHS: dict[str, str] = {
     "api_suggest": "/api/suggest",
     "api_facets": "/api/facets",
     "openapi": "/api/openapi.json",
+    "participate": "/participer",
+    "privacy": "/confidentialite",
+    "manage": "/gerer",
+    "manage_edit": "/gerer/modifier",
 }
 """Route name -> path (Starlette syntax). Static files are mounted at ``STATIC``."""
+
+FORMS: frozenset[str] = frozenset({"participate", "manage", "manage_edit"})
+"""Routes that also take a POSTed form (the volunteers' pages); every other route is GET only."""
 
 STATIC = "/static"
 

@@ -8,14 +8,15 @@
     X-Frame-Options: DENY              (and frame-ancestors 'none' in the CSP)
 
 It refuses a request body (pages and API are GET only) larger than ``MAX_BODY`` bytes with
-413, and it catches any exception the app let through, logs it (path only, never the query
+413 (the volunteers' form paths have their own bound, ``body_limits``),
+and it catches any exception the app let through, logs it (path only, never the query
 string or the client address), and answers the generic French 500 page built by ``render_crash``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -51,10 +52,18 @@ MAX_BODY = 16 * 1024
 """Largest request body accepted; nothing on the site takes one."""
 
 class GuardMiddleware:
-    def __init__(self, app: ASGIApp, *, render_crash: Callable[[Request, int], Response], debug: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        render_crash: Callable[[Request, int], Response],
+        debug: bool = False,
+        body_limits: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.render_crash = render_crash
         self.debug = debug  # BLOOMR_DEBUG: let Starlette show its traceback page (never in production)
+        self.body_limits = dict(body_limits or {})  # path -> its own bound (the volunteers' forms)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,7 +88,8 @@ class GuardMiddleware:
 
         request = Request(scope)
         length = request.headers.get("content-length", "")
-        if (length and (not length.isdigit() or int(length) > MAX_BODY)) or (
+        limit = self.body_limits.get(scope.get("path", ""), MAX_BODY)
+        if (length and (not length.isdigit() or int(length) > limit)) or (
             "chunked" in request.headers.get("transfer-encoding", "").lower()
         ):
             await self.render_crash(request, 413)(scope, receive, send_with_headers)

@@ -49,6 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", "10", "Results per page on the website.", int),
     Setting("search_budget_ms", "800", "Time budget of one search; past it the best results so far are returned.", int),
     Setting("debug", "0", "Show Starlette debug pages (never in production).", _bool),
+    Setting("volunteers_db", "var/volunteers.sqlite3", "SQLite database of the volunteers' submissions (created on first use, WAL).", Path),
+    Setting("secret", "", "Key signing the forms' anti-forgery tokens; when unset, one is generated into `secret.key` beside the volunteers' database.", str),
+    Setting("smtp_url", "", "SMTP server emailing volunteers their management link: `smtp://[user:password@]host[:port]` (STARTTLS when offered) or `smtps://…`; unset: no email.", str),
+    Setting("mail_from", "Bloomr <bonjour@localhost>", "Sender of the emails to volunteers.", str),
+    Setting("public_url", "", "Public address of the site (`https://bloomr.example`) for the links in emails; unset: the address the request came to.", str),
+    Setting("form_rate", "30", "Form submissions (and unknown management links) accepted per client address and hour, counted in memory only.", int),
 )
 
 
@@ -65,6 +71,12 @@ class Settings:
     page_size: int = 10
     search_budget_ms: int = 800
     debug: bool = False
+    volunteers_db: Path = Path("var/volunteers.sqlite3")
+    secret: str = ""
+    smtp_url: str = ""
+    mail_from: str = "Bloomr <bonjour@localhost>"
+    public_url: str = ""
+    form_rate: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":

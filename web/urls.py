@@ -34,6 +34,8 @@ def origin(base_url: str) -> str:
     """The site's origin from a request's ``base_url``: ``origin("http://a.fr/") == "http://a.fr"``
     (absolute URLs for feeds, sitemaps, sharing tags and printed pages)."""
     return base_url.rstrip("/")
+PARTICIPATE = path_for("participate")
+PRIVACY = path_for("privacy")
 
 
 def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
