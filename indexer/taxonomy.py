@@ -38,7 +38,10 @@ THEME_SLUGS = (
 ROME_CODE = re.compile(r"^[A-N][0-9]{4}$")
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_PARENS = re.compile(r"\s*\([^)]*\)")
+# A parenthesis and the spaces before it. Linear: a match starts only where a run of spaces starts
+# (« (?<!\s) ») and the inside stops at the next « ( », so long runs of spaces or of « ( » are
+# scanned once (the former « \s*\([^)]*\) » rescanned them from every position).
+_PARENS = re.compile(r"(?<!\s)\s*\([^()]*\)")
 # Inclusive writing: "Infirmier·ère", "Consultant.e", "Développeur·euse·s", "Chargé(e)".
 _INCLUSIVE = re.compile(r"(?<=[^\W\d_])(?:[·•‧⋅.][^\W\d_]+)+|\((?:e|ne|se|euse|ère|rice|trice|le|fe)\)", re.IGNORECASE)
 

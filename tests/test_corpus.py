@@ -334,3 +334,48 @@ def test_bloomr_check_reports_every_problem_and_fails(tmp_path: Path, capsys: py
     assert f"{corpus}/testimonials/unknown-region.md:4: région « Bretange » inconnue (France) — vouliez-vous dire « Bretagne » ?" in out
     assert f"{corpus}/testimonials/bad-date.md:5: date « 2013-02-30 » invalide — écrivez la date au format AAAA-MM-JJ, par exemple 2013-05-14" in out
     assert any(line.startswith("Corpus : 1 témoignage (1 publié, 0 retiré)") for line in out)
+
+
+# --- linear time on unbounded input (issue 13) -------------------------------------------------
+
+def test_pathological_heading_is_checked_in_linear_time(tmp_path: Path) -> None:
+    """``## a`` + spaces + ``x`` made the heading pattern backtrack cubically (2,000 spaces: 7.8 s).
+
+    The one timing of issue 13: a 64 KB heading is checked in under 1 s (a few ms once linear).
+    """
+    import time
+
+    corpus = corpus_of(tmp_path)
+    valid = VALID.decode("utf-8")
+    heading = "## a" + " " * (64 * 1024) + "x"
+    (corpus / "testimonials" / "heading.md").write_text(valid.replace("## Mon parcours", heading + "\n\n## Mon parcours"))
+    # Job titles lose their parentheses with a pattern that was quadratic on runs of spaces or of « ( ».
+    for name, title in (("spaces", "Boulanger" + " " * 15_000 + "x"), ("parens", "(" * 15_000)):
+        (corpus / "testimonials" / f"{name}.md").write_text(valid.replace("profession: Boulanger", f'profession: "{title}"'))
+    started = time.perf_counter()
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    elapsed = time.perf_counter() - started
+    assert [Path(p.path).name for p in report.errors] == ["parens.md", "spaces.md"]
+    (testimonial,) = report.testimonials
+    assert "a" in testimonial.sections.metier.split()  # an unknown heading stays text
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("## Mon métier", "metier"),
+        ("##Mon métier", "metier"),
+        ("##   MON MÉTIER   ##  ", "metier"),
+        ("## Mes conseils aux jeunes #", "conseils"),
+        ("## Pourquoi j'aime mon métier", "passion"),
+        ("### Mon métier", None),
+        ("# Mon métier", None),
+        ("## Mon métier # suite", None),
+        ("Mon métier", None),
+    ],
+)
+def test_section_headings(line: str, key: str | None) -> None:
+    from indexer.corpus import section_of
+
+    assert section_of(line) == key
