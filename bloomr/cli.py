@@ -65,9 +65,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         _out()
     _out("Corpus : " + format_summary(summary) + ".")
     if report.errors:
-        _out(f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s).")
+        _out(f"{report.error_count} erreur(s), {report.warning_count} avertissement(s).")
         return 1
-    _out(f"Aucune erreur ({len(report.warnings)} avertissement(s)).")
+    _out(f"Aucune erreur ({report.warning_count} avertissement(s)).")
     return 0
 
 
@@ -96,7 +96,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     if args.update:
         _out(f"  ajoutés {built.added}, modifiés {built.changed}, retirés {built.removed}")
     _out(
-        f"  indexés {built.indexed} · retirés ignorés {built.withdrawn_skipped} · avertissements {len(report.warnings)}"
+        f"  indexés {built.indexed} · retirés ignorés {built.withdrawn_skipped} · avertissements {report.warning_count}"
         f" · durée {built.duration_s:.2f} s · {built.docs_per_s:,.0f} doc/s · taille {_size(built.size_bytes)}"
     )
     if built.previous:

@@ -22,20 +22,22 @@ import importlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
-from indexer.model import SECTION_KEYS, SECTION_TITLES, CorpusReport, Problem, Sections, Testimonial
+from indexer.model import OMITTED, SECTION_KEYS, SECTION_TITLES, CorpusReport, Problem, Sections, Testimonial
 from indexer.taxonomy import Profession, Region, Taxonomy, fold, load_taxonomy
 from search.errors import CorpusError
 
 MAX_FILE_BYTES = 256 * 1024
 """Largest testimonial file (and largest JSON Lines record)."""
 MAX_JSONL_BYTES = 64 * 1024 * 1024
+MAX_PROBLEMS_PER_FILE = 100
+"""Problems kept per file; the others are only counted (a file of 2 million bad lines stays 100 lines)."""
 MAX_JSON_DEPTH = 3
 ID_RULE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RULE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -46,6 +48,7 @@ STATUSES = ("published", "withdrawn")
 _SECTION_BY_KEY = {fold(title): key for key, title in SECTION_TITLES.items()}
 
 InferThemes = Callable[[str], tuple[str, ...]]
+Found = Iterable[tuple[Testimonial | None, list[Problem]]]
 
 
 def _theme_inferrer() -> InferThemes | None:
@@ -74,6 +77,49 @@ class _Record:
         self.problems.append(Problem(self.path, line, message, remedy, "warning", field))
 
 
+class _FileProblems:
+    """The problems of one file: the first ``MAX_PROBLEMS_PER_FILE`` kept, the others counted."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.kept: list[Problem] = []
+        self.omitted = {"error": 0, "warning": 0}
+        self.first_omitted_line = 0
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            if len(self.kept) < MAX_PROBLEMS_PER_FILE:
+                self.kept.append(problem)
+                continue
+            self.omitted[problem.severity] += 1
+            self.first_omitted_line = self.first_omitted_line or problem.line
+
+    def close(self) -> list[Problem]:
+        """The kept problems, then one line standing for the omitted ones, if any."""
+        errors, warnings = self.omitted["error"], self.omitted["warning"]
+        if not errors and not warnings:
+            return self.kept
+        if errors and warnings:
+            what = f"{_count(errors + warnings, 'autre problème', 'autres problèmes')} dans ce fichier" \
+                   f" ({_count(errors, 'erreur', 'erreurs')}, {_count(warnings, 'avertissement', 'avertissements')})"
+        elif errors:
+            what = f"{_count(errors, 'autre erreur', 'autres erreurs')} dans ce fichier"
+        else:
+            what = f"{_count(warnings, 'autre avertissement', 'autres avertissements')} dans ce fichier"
+        summary = Problem(
+            self.shown, self.first_omitted_line, f"… et {what}",
+            "corrigez d’abord les premières lignes signalées : une même cause (un fichier qui n’est pas au format"
+            " attendu ?) en produit souvent des milliers",
+            "error" if errors else "warning", OMITTED,
+        )
+        return [*self.kept, summary]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``_count(199900, "autre erreur", "autres erreurs") == "199\u202f900 autres erreurs"``."""
+    return f"{n:,}".replace(",", "\u202f") + " " + (one if n == 1 else many)
+
+
 def load_corpus(
     corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Path | None = None
 ) -> CorpusReport:
@@ -93,6 +139,7 @@ def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
     folder = corpus_dir / "testimonials"
     problems: list[Problem] = []
     testimonials: list[Testimonial] = []
+    omitted = {"error": 0, "warning": 0}
     if folder.is_symlink() or not folder.is_dir():
         remedy = "le dossier testimonials/ doit être un vrai dossier dans le corpus"
         what = "est un lien symbolique" if folder.is_symlink() else "est introuvable"
@@ -117,23 +164,27 @@ def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
             continue
         source = path.relative_to(corpus_dir).as_posix()
         if name.endswith(".md"):
-            found = _read_markdown(path, shown, source, taxonomy)
+            found: Found = _read_markdown(path, shown, source, taxonomy)
         else:
             found = _read_jsonl(path, shown, source, taxonomy)
+        file_problems = _FileProblems(shown)
         for testimonial, record_problems in found:
-            problems.extend(record_problems)
+            file_problems.add(record_problems)
             if testimonial is None:
                 continue
             where = f"{shown}:{testimonial.source_line}" if name.endswith(".jsonl") else shown
             if testimonial.id in seen:
-                problems.append(Problem(
+                file_problems.add([Problem(
                     shown, testimonial.source_line, f"identifiant « {testimonial.id} » en double (déjà dans {seen[testimonial.id]})",
                     "donnez un identifiant unique à l’un des deux témoignages", field="id",
-                ))
+                )])
                 continue
             seen[testimonial.id] = where
             testimonials.append(testimonial)
-    return CorpusReport(tuple(testimonials), tuple(problems))
+        problems.extend(file_problems.close())
+        for severity, n in file_problems.omitted.items():
+            omitted[severity] += n
+    return CorpusReport(tuple(testimonials), tuple(problems), omitted["error"], omitted["warning"])
 
 
 def _read_bytes(path: Path, shown: str, limit: int) -> tuple[str | None, bytes, list[Problem]]:
@@ -207,17 +258,52 @@ def _split_sections(body: str, first_line: int, record: _Record) -> dict[str, tu
     return {key: ("\n".join(lines).strip(), number) for key, (lines, number) in sections.items()}
 
 
-def _read_jsonl(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> list[tuple[Testimonial | None, list[Problem]]]:
-    text, raw, problems = _read_bytes(path, shown, MAX_JSONL_BYTES)
-    if text is None:
-        return [(None, problems)]
-    out: list[tuple[Testimonial | None, list[Problem]]] = []
-    for number, line_bytes in enumerate(raw.splitlines(), start=1):
+def _read_jsonl(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> Iterator[tuple[Testimonial | None, list[Problem]]]:
+    """One record at a time, read as a stream: memory holds a line, not the file and its lines."""
+    size = path.stat().st_size
+    if size > MAX_JSONL_BYTES:
+        yield None, [Problem(shown, 1, f"fichier trop volumineux ({size // 1024} Ko, maximum {MAX_JSONL_BYTES // 1024} Ko)", "découpez le fichier", field="size")]
+        return
+    for number, line_bytes in _lines(path):
+        record = _Record(shown, number)
+        if line_bytes is None:
+            record.error(number, f"enregistrement trop volumineux (maximum {MAX_FILE_BYTES // 1024} Ko)", "raccourcissez ce témoignage", "size")
+            yield None, record.problems
+            continue
+        if number == 1 and line_bytes.startswith(b"\xef\xbb\xbf"):
+            record.error(1, "marque d’ordre des octets (BOM) en début de fichier", "enregistrez le fichier en UTF-8 sans BOM", "encoding")
+            yield None, record.problems
+            return
         if not line_bytes.strip():
             continue
-        record = _Record(shown, number)
-        out.append((_jsonl_record(record, line_bytes, taxonomy, source), record.problems))
-    return out
+        try:
+            line_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            record.error(number, "texte qui n’est pas de l’UTF-8 valide", "enregistrez le fichier en UTF-8", "encoding")
+            yield None, record.problems
+            continue
+        yield _jsonl_record(record, line_bytes, taxonomy, source), record.problems
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines cut as ``bytes.splitlines`` cuts them (``\\n``, ``\\r\\n``, ``\\r``), read as a stream.
+
+    A line longer than a record may be is skipped to its end without being held, and given as None.
+    """
+    limit = MAX_FILE_BYTES + 2  # a record of MAX_FILE_BYTES and its « \\r\\n »
+    number = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.readline(limit):
+            if len(chunk) == limit and not chunk.endswith(b"\n"):
+                while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
+                    pass
+                number += 1
+                yield number, None
+                continue
+            body = chunk[:-2] if chunk.endswith(b"\r\n") else chunk[:-1] if chunk.endswith(b"\n") else chunk
+            for line in body.split(b"\r"):
+                number += 1
+                yield number, line
 
 
 def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source: str) -> Testimonial | None:
@@ -475,8 +561,8 @@ def summarize(report: CorpusReport) -> dict[str, int]:
         "countries": len({t.country for t in published if t.country}),
         "regions": len({t.region for t in published if t.region}),
         "themes": len({theme for t in published for theme in t.themes}),
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
+        "errors": report.error_count,
+        "warnings": report.warning_count,
     }
 
 

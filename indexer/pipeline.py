@@ -32,7 +32,7 @@ def validate(corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Pa
     report = load_corpus(corpus_dir, taxonomy_dir=taxonomy_dir, rome_dir=rome_dir)
     if not report.ok:
         raise CorpusError(
-            f"Le corpus contient {len(report.errors)} erreur(s) ; rien n’a été construit.",
+            f"Le corpus contient {report.error_count} erreur(s) ; rien n’a été construit.",
             problems=[str(p) for p in report.errors],
             remedy="Corrigez-les (bloomr check les liste toutes) ; l’index en service est inchangé.",
         )

@@ -61,7 +61,7 @@ def sync(corpus_dir: Path, rome_dir: Path, taxonomy_dir: Path | None = None) -> 
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
-    return path, data, len(report.errors)
+    return path, data, report.error_count
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -379,3 +379,45 @@ def test_section_headings(line: str, key: str | None) -> None:
     from indexer.corpus import section_of
 
     assert section_of(line) == key
+
+
+# --- bounded memory: problems capped per file (issue 13) ---------------------------------------
+
+def test_problems_are_capped_per_file_and_memory_stays_bounded(tmp_path: Path) -> None:
+    """A 6 MB file of ``{}`` lines made ``bloomr index`` use 2.2 GB: one problem kept per line."""
+    import tracemalloc
+
+    from indexer.corpus import MAX_PROBLEMS_PER_FILE, check_corpus
+    from indexer.taxonomy import load_taxonomy
+
+    corpus = corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md")
+    (corpus / "testimonials" / "empty-objects.jsonl").write_bytes(b"{}\n" * 200_000)
+    taxonomy = load_taxonomy(TAXONOMY)
+    tracemalloc.start()
+    try:
+        report = check_corpus(corpus, taxonomy)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [t.id for t in report.testimonials] == ["moussa-boulanger"]
+    assert len(report.problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert [p.line for p in report.problems[:3]] == [1, 2, 3]
+    last = report.problems[-1]
+    assert (last.path, last.line, last.severity) == (str(corpus / "testimonials" / "empty-objects.jsonl"), 101, "error")
+    assert last.message == "… et 199\u202f900 autres erreurs dans ce fichier"
+    assert "premières" in last.remedy
+    assert (report.error_count, report.warning_count) == (200_000, 0)
+    assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"
+
+
+def test_a_capped_file_is_counted_whole_by_bloomr_check(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bloomr.cli import main
+
+    monkeypatch.delenv("BLOOMR_ROME", raising=False)
+    corpus = corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md")
+    shutil.copytree(TAXONOMY, corpus / "taxonomy")
+    (corpus / "testimonials" / "empty-objects.jsonl").write_bytes(b"{}\n" * 1_000)
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert sum(1 for line in out if "empty-objects.jsonl" in line) == 101
+    assert "1000 erreur(s), 0 avertissement(s)." in out
