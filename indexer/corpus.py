@@ -45,6 +45,8 @@ KNOWN_KEYS = ("name", "profession", "rome", "region", "country", "themes", "publ
 REQUIRED_KEYS = ("name", "profession", "region", "published")
 REQUIRED_SECTIONS = ("metier", "conseils")
 STATUSES = ("published", "withdrawn")
+SHIPPED_TAXONOMY = Path(__file__).resolve().parent.parent / "corpus" / "taxonomy"
+"""The repository's taxonomy, found from this file (not from the working directory)."""
 _SECTION_BY_KEY = {fold(title): key for key, title in SECTION_TITLES.items()}
 
 InferThemes = Callable[[str], tuple[str, ...]]
@@ -120,17 +122,36 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n:,}".replace(",", "\u202f") + " " + (one if n == 1 else many)
 
 
+def taxonomy_dir_of(corpus_dir: Path) -> Path:
+    """``corpus_dir/taxonomy``, or the shipped taxonomy when the corpus has no ``taxonomy/`` at all."""
+    own = Path(corpus_dir) / "taxonomy"
+    return SHIPPED_TAXONOMY if not own.exists() and not own.is_symlink() and SHIPPED_TAXONOMY.is_dir() else own
+
+
 def load_corpus(
     corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Path | None = None
 ) -> CorpusReport:
-    """Read and check the whole corpus; never raises for a corpus problem, reports it."""
+    """Read and check the whole corpus; never raises for a corpus problem, reports it.
+
+    Without ``taxonomy_dir``, the corpus's own ``taxonomy/``, else the shipped one (with a warning).
+    """
     corpus_dir = Path(corpus_dir)
-    taxonomy_dir = corpus_dir / "taxonomy" if taxonomy_dir is None else Path(taxonomy_dir)
+    notices: tuple[Problem, ...] = ()
+    if taxonomy_dir is None:
+        taxonomy_dir = taxonomy_dir_of(corpus_dir)
+        if taxonomy_dir == SHIPPED_TAXONOMY and corpus_dir.resolve() != SHIPPED_TAXONOMY.parent:
+            own = corpus_dir / "taxonomy"
+            notices = (Problem(
+                str(own), 1, f"pas de dossier taxonomy/ dans ce corpus : taxonomie livrée utilisée ({SHIPPED_TAXONOMY})",
+                f"ajoutez {own}/ pour en utiliser une autre", "warning", "taxonomy",
+            ),)
+    taxonomy_dir = Path(taxonomy_dir)
     try:
         taxonomy = load_taxonomy(taxonomy_dir, rome_dir=rome_dir)
     except CorpusError as exc:
         return CorpusReport((), (Problem(str(taxonomy_dir), 1, exc.message, exc.remedy, field="taxonomy"),))
-    return check_corpus(corpus_dir, taxonomy)
+    report = check_corpus(corpus_dir, taxonomy)
+    return replace(report, problems=notices + report.problems)
 
 
 def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
@@ -141,9 +162,9 @@ def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
     testimonials: list[Testimonial] = []
     omitted = {"error": 0, "warning": 0}
     if folder.is_symlink() or not folder.is_dir():
-        remedy = "le dossier testimonials/ doit être un vrai dossier dans le corpus"
+        remedy = "le dossier testimonials/ doit être un vrai dossier dans le corpus" + _at_root(corpus_dir, folder)
         what = "est un lien symbolique" if folder.is_symlink() else "est introuvable"
-        return CorpusReport((), (Problem(str(folder), 1, f"le dossier des témoignages {what}", remedy),))
+        return CorpusReport((), (Problem(str(folder), 1, f"le dossier des témoignages {what}", remedy, field="corpus"),))
     root = corpus_dir.resolve()
     seen: dict[str, str] = {}
     with os.scandir(folder) as entries:
@@ -184,7 +205,31 @@ def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
         problems.extend(file_problems.close())
         for severity, n in file_problems.omitted.items():
             omitted[severity] += n
+    if not any(p.severity == "error" for p in problems):
+        problems.extend(_nothing_to_publish(corpus_dir, folder, testimonials))
     return CorpusReport(tuple(testimonials), tuple(problems), omitted["error"], omitted["warning"])
+
+
+def _nothing_to_publish(corpus_dir: Path, folder: Path, testimonials: list[Testimonial]) -> list[Problem]:
+    """An error when no testimonial would be published: an empty index cannot be served."""
+    if any(not t.withdrawn for t in testimonials):
+        return []
+    if testimonials:
+        withdrawn = _count(len(testimonials), "retiré", "retirés")
+        return [Problem(str(folder), 1, f"aucun témoignage publié dans ce dossier ({withdrawn})",
+                        "publiez-en au moins un (status: published) : un index vide ne peut pas être servi", field="corpus")]
+    remedy = "ajoutez-y des fichiers .md ou .jsonl" + _at_root(corpus_dir, folder)
+    return [Problem(str(folder), 1, "aucun témoignage dans ce dossier", remedy, field="corpus")]
+
+
+def _at_root(corpus_dir: Path, folder: Path) -> str:
+    """`` ; bulk.jsonl est à la racine du corpus (corpus) : déplacez-le dans corpus/testimonials/``, or ""."""
+    names = sorted(p.name for p in corpus_dir.glob("*") if p.suffix in (".md", ".jsonl") and p.is_file())
+    if not names:
+        return ""
+    shown = ", ".join(names[:5]) + (f" et {len(names) - 5} autres" if len(names) > 5 else "")
+    verb, pronoun = ("est", "le") if len(names) == 1 else ("sont", "les")
+    return f" ; {shown} {verb} à la racine du corpus ({corpus_dir}) : déplacez-{pronoun} dans {folder}/"
 
 
 def _read_bytes(path: Path, shown: str, limit: int) -> tuple[str | None, bytes, list[Problem]]:

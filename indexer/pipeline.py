@@ -14,7 +14,7 @@ from pathlib import Path
 
 from indexer import generations as gens
 from indexer.build import BuildReport, Progress, build_index, purge, rollback, update_index
-from indexer.corpus import load_corpus
+from indexer.corpus import load_corpus, taxonomy_dir_of
 from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
 from search import index
@@ -24,7 +24,7 @@ LEDGER = index.LEDGER
 
 
 def _taxonomy_dir(corpus_dir: Path, taxonomy_dir: Path | None) -> Path:
-    return taxonomy_dir if taxonomy_dir is not None else corpus_dir / "taxonomy"
+    return taxonomy_dir if taxonomy_dir is not None else taxonomy_dir_of(corpus_dir)
 
 
 def validate(corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Path | None = None) -> CorpusReport:

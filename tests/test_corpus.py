@@ -183,12 +183,19 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
 
 
 def test_withdrawn_testimonial_never_blocks(tmp_path: Path) -> None:
-    report = load_corpus(corpus_of(tmp_path, BAD / "withdrawn-with-errors.md"), taxonomy_dir=TAXONOMY)
+    corpus = corpus_of(tmp_path, BAD / "withdrawn-with-errors.md", GOOD / "testimonials" / "moussa-boulanger.md")
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
     assert report.ok
     (warning,) = report.warnings
     assert (warning.line, warning.field) == (4, "region")
-    (testimonial,) = report.testimonials
-    assert testimonial.withdrawn and testimonial.id == "withdrawn-with-errors"
+    testimonial = next(t for t in report.testimonials if t.withdrawn)
+    assert testimonial.id == "withdrawn-with-errors"
+
+
+def test_withdrawn_testimonials_alone_are_an_empty_corpus(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, BAD / "withdrawn-with-errors.md"), taxonomy_dir=TAXONOMY)
+    assert [p.message for p in report.errors] == ["aucun témoignage publié dans ce dossier (1 retiré)"]
+    assert "un index vide ne peut pas être servi" in report.errors[0].remedy
 
 
 def test_file_over_256_kb(tmp_path: Path) -> None:
@@ -246,10 +253,26 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
     assert sorted({Path(p.path).name for p in report.errors}) == sorted(names)
 
 
-def test_missing_taxonomy_is_one_clear_problem(tmp_path: Path) -> None:
-    report = load_corpus(corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md"))
+def test_a_corpus_without_taxonomy_uses_the_shipped_one_with_a_warning(tmp_path: Path) -> None:
+    from indexer.corpus import SHIPPED_TAXONOMY
+
+    corpus = corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md")
+    report = load_corpus(corpus)
+    assert report.ok and [t.id for t in report.testimonials] == ["moussa-boulanger"]
+    (notice,) = report.problems
+    assert (notice.path, notice.severity, notice.field) == (str(corpus / "taxonomy"), "warning", "taxonomy")
+    assert f"taxonomie livrée utilisée ({SHIPPED_TAXONOMY})" in notice.message
+
+
+def test_a_missing_taxonomy_given_explicitly_is_one_clear_problem(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md"), taxonomy_dir=tmp_path / "nowhere")
     (problem,) = report.problems
     assert problem.message.startswith("dossier de taxonomie introuvable") and problem.field == "taxonomy"
+
+
+def test_an_empty_testimonials_folder_is_an_error(tmp_path: Path) -> None:
+    (problem,) = load_corpus(corpus_of(tmp_path), taxonomy_dir=TAXONOMY).problems
+    assert (problem.severity, problem.field, problem.message) == ("error", "corpus", "aucun témoignage dans ce dossier")
 
 
 def test_other_files_are_ignored_with_a_warning(tmp_path: Path) -> None:
