@@ -15,7 +15,9 @@ scalars keep their written text (``01`` stays ``"01"``, ``2013-05-14`` a string)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -23,6 +25,7 @@ MAX_FRONT_MATTER_BYTES = 16 * 1024
 MAX_FRONT_MATTER_LINES = 200
 MAX_DEPTH = 2  # the mapping, then a list of strings
 MAX_LIST_ITEMS = 50
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 
 
 class FrontMatterError(Exception):
@@ -88,56 +91,87 @@ def parse_front_matter(text: str) -> FrontMatter:
 
 def parse_fields(yaml_text: str, *, first_line: int) -> dict[str, Field]:
     """Parse a YAML mapping of strings and lists of strings; ``first_line`` is its file line."""
-    _check_events(yaml_text, first_line)
-    try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc, first_line) from None
-    if node is None:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        raise FrontMatterError(
-            "en-tête YAML invalide : des lignes « clé: valeur » sont attendues",
-            line=first_line + node.start_mark.line,
-            remedy="écrivez une ligne « clé: valeur » par champ",
-        )
     fields: dict[str, Field] = {}
-    for key_node, value_node in node.value:
-        line = first_line + key_node.start_mark.line
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise FrontMatterError("clé YAML invalide", line=line, remedy="une clé est un mot simple, comme « region »")
-        key = str(key_node.value)
-        if key in fields:
+    for entry in _entries(_safe_events(yaml_text, first_line), first_line):
+        if entry.key in fields:
             raise FrontMatterError(
-                f"clé « {key} » en double (déjà ligne {fields[key].line})",
-                line=line,
+                f"clé « {entry.key} » en double (déjà ligne {fields[entry.key].line})",
+                line=entry.line,
                 remedy="gardez une seule ligne pour ce champ",
             )
-        fields[key] = Field(_plain_value(key, value_node, line), line)
+        fields[entry.key] = Field(entry.value, entry.line)
     return fields
 
 
-def _plain_value(key: str, node: yaml.Node, line: int) -> str | tuple[str, ...]:
-    if isinstance(node, yaml.ScalarNode):
-        return str(node.value).strip()
-    if isinstance(node, yaml.SequenceNode):
-        if len(node.value) > MAX_LIST_ITEMS:
-            raise FrontMatterError(f"liste « {key} » trop longue", line=line, remedy=f"au plus {MAX_LIST_ITEMS} éléments")
-        items = []
-        for item in node.value:
-            if not isinstance(item, yaml.ScalarNode):
-                raise FrontMatterError(
-                    f"valeur imbriquée dans « {key} » : seules des listes de mots sont acceptées",
-                    line=line,
-                    remedy=f"écrivez « {key}: [a, b] »",
-                )
-            items.append(str(item.value).strip())
-        return tuple(items)
-    raise FrontMatterError(
-        f"valeur imbriquée pour « {key} » : seules des chaînes et des listes sont acceptées",
-        line=line,
-        remedy=f"écrivez « {key}: valeur » sur une seule ligne",
-    )
+@dataclass(frozen=True)
+class _Entry:
+    """One ``key: value`` of the front matter and where it is written in the YAML text."""
+
+    key: str
+    value: str | tuple[str, ...]
+    line: int  # line of the key in the file
+    start: int  # offset of the key in the YAML text
+    end: int  # offset just past the value
+
+
+_DOCUMENT = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)
+
+
+def _entries(events: list[yaml.Event], first_line: int) -> Iterator[_Entry]:
+    """The entries of the top mapping, read from the parser's events (nothing is composed)."""
+    nodes = [event for event in events if not isinstance(event, _DOCUMENT)]
+    if not nodes:
+        return
+    if not isinstance(nodes[0], yaml.MappingStartEvent):
+        raise FrontMatterError(
+            "en-tête YAML invalide : des lignes « clé: valeur » sont attendues",
+            line=first_line + _line(nodes[0]),
+            remedy="écrivez une ligne « clé: valeur » par champ",
+        )
+    i = 1
+    while not isinstance(nodes[i], yaml.MappingEndEvent):
+        key_event, value_event = nodes[i], nodes[i + 1]
+        line = first_line + _line(key_event)
+        if not isinstance(key_event, yaml.ScalarEvent):
+            raise FrontMatterError("clé YAML invalide", line=line, remedy="une clé est un mot simple, comme « region »")
+        key = str(key_event.value)
+        if isinstance(value_event, yaml.ScalarEvent):
+            value: str | tuple[str, ...] = str(value_event.value).strip()
+            last = i + 1
+        elif isinstance(value_event, yaml.SequenceStartEvent):
+            last = next(j for j in range(i + 2, len(nodes)) if isinstance(nodes[j], yaml.SequenceEndEvent))
+            value = _list_value(key, nodes[i + 2 : last], line)
+        else:
+            raise FrontMatterError(
+                f"valeur imbriquée pour « {key} » : seules des chaînes et des listes sont acceptées",
+                line=line,
+                remedy=f"écrivez « {key}: valeur » sur une seule ligne",
+            )
+        yield _Entry(key, value, line, _offset(key_event.start_mark), _offset(nodes[last].end_mark))
+        i = last + 1
+
+
+def _list_value(key: str, items: list[yaml.Event], line: int) -> tuple[str, ...]:
+    if len(items) > MAX_LIST_ITEMS:
+        raise FrontMatterError(f"liste « {key} » trop longue", line=line, remedy=f"au plus {MAX_LIST_ITEMS} éléments")
+    values = []
+    for item in items:
+        if not isinstance(item, yaml.ScalarEvent):  # unreachable past the depth check, kept as a guard
+            raise FrontMatterError(
+                f"valeur imbriquée dans « {key} » : seules des listes de mots sont acceptées",
+                line=line,
+                remedy=f"écrivez « {key}: [a, b] »",
+            )
+        values.append(str(item.value).strip())
+    return tuple(values)
+
+
+def _line(event: yaml.Event) -> int:
+    return int(event.start_mark.line) if event.start_mark is not None else 0
+
+
+def _offset(mark: Any) -> int:  # yaml.Mark, or libyaml's own Mark class
+    return int(mark.index) if mark is not None else 0
 
 
 _YAML_PROBLEMS = {
@@ -146,6 +180,10 @@ _YAML_PROBLEMS = {
     "cannot start any token": "caractère interdit en début de valeur (tabulation, @, `…)",
     "could not find expected ':'": "deux-points manquant après la clé",
     "expected <block end>": "indentation incohérente",
+    "did not find expected key": "indentation incohérente",  # libyaml's words for the same
+    "characters are not allowed": "caractère de contrôle interdit",
+    "expected node content": "valeur absente ou mal placée",
+    "expected the node content": "valeur absente ou mal placée",
 }
 
 
@@ -164,12 +202,17 @@ def _yaml_error(exc: yaml.YAMLError, first_line: int) -> FrontMatterError:
     )
 
 
-def _check_events(yaml_text: str, first_line: int) -> None:
-    """Refuse what is not plain data before anything is composed: tags, anchors, aliases, depth."""
+def _safe_events(yaml_text: str, first_line: int) -> list[yaml.Event]:
+    """The parser's events, once what is not plain data is refused: tags, anchors, aliases, depth.
+
+    One pass of libyaml (PyYAML's own parser when libyaml is missing); the front matter is small
+    (16 KB at most), so the events are kept and the fields read from them, never composed.
+    """
     depth = 0
+    events: list[yaml.Event] = []
     try:
-        for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
-            line = first_line + (event.start_mark.line if event.start_mark is not None else 0)
+        for event in yaml.parse(yaml_text, Loader=_LOADER):
+            line = first_line + _line(event)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise FrontMatterError(
                     "ancre ou alias YAML (« & », « * ») refusé : l’en-tête ne contient que des données simples",
@@ -196,5 +239,7 @@ def _check_events(yaml_text: str, first_line: int) -> None:
                 depth -= 1
             elif isinstance(event, yaml.DocumentStartEvent) and event.explicit and line > first_line:
                 raise FrontMatterError("un seul document YAML attendu", line=line, remedy="retirez ce « --- » en trop")
+            events.append(event)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, first_line) from None
+    return events
