@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.french import number
 from web.params import (
     FACETS,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
     MAX_SEED,
+    MAX_SELECTED_VALUES,
+    MAX_SELECTION_CHARS,
     MAX_VALUE_CHARS,
-    MAX_VALUES_PER_FACET,
     SORTS,
 )
 
@@ -56,12 +58,15 @@ def _search_parameters() -> list[dict[str, Any]]:
             {
                 "name": facet,
                 "in": "query",
-                "description": f"Filtre {facet}, répétable (OU entre valeurs, ET entre filtres).",
+                "description": f"Filtre {facet}, répétable (OU entre valeurs, ET entre filtres) ; au plus"
+                f" {MAX_SELECTED_VALUES} valeurs en tout, tous filtres confondus, et {number(MAX_SELECTION_CHARS)}"
+                " caractères une fois écrites dans l’adresse (bornes que ce schéma ne peut pas exprimer :"
+                " au-delà, 400).",
                 "style": "form",
                 "explode": True,
                 "schema": {
                     "type": "array",
-                    "maxItems": MAX_VALUES_PER_FACET,
+                    "maxItems": MAX_SELECTED_VALUES,  # one facet may hold the whole selection
                     "items": {"type": "string", "maxLength": MAX_VALUE_CHARS},
                 },
             }
