@@ -120,13 +120,22 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
     """Withdraw a testimonial at once and for good. Example: bloomr withdraw audrey-consultante"""
-    from indexer.pipeline import withdraw
+    from indexer.pipeline import LEDGER, withdraw
 
     done = withdraw(settings.index, args.id, corpus_dir=settings.corpus)
     _out(f"Témoignage « {done.id} » retiré le {done.time}.")
     _out(f"  générations purgées : {', '.join(done.generations) or 'aucune'}")
     if done.corpus_file:
-        _out(f"  fichier marqué « status: withdrawn » : {done.corpus_file}")
+        _out(f"  fichier marqué « status: withdrawn » (relu) : {done.corpus_file}")
+    elif done.corpus_problem is None:
+        _out(f"  aucun fichier de {settings.corpus} ne le contient : rien à marquer")
+    else:
+        _err(f"bloomr : le fichier du corpus n’a pas pu être marqué « status: withdrawn » : {done.corpus_problem}.")
+        _err(f"  Le témoignage est retiré de cet index, et {LEDGER} l’écarte de ses reconstructions ; mais un index"
+             " construit ailleurs depuis ce corpus le publierait de nouveau.")
+        _err("  Remède : ajoutez vous-même la ligne « status: withdrawn » à son en-tête (ou \"status\": \"withdrawn\""
+             " à son enregistrement JSON), puis vérifiez avec bloomr check.")
+        return 1
     return 0
 
 

@@ -351,13 +351,18 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
                 yield number, line
 
 
+def parse_json_line(line_bytes: bytes) -> Any:
+    """One JSON Lines record as the loader reads it (duplicate keys and NaN refused: ValueError)."""
+    return json.loads(line_bytes.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+
+
 def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source: str) -> Testimonial | None:
     line = record.line
     if len(line_bytes) > MAX_FILE_BYTES:
         record.error(line, f"enregistrement trop volumineux (maximum {MAX_FILE_BYTES // 1024} Ko)", "raccourcissez ce témoignage", "size")
         return None
     try:
-        data = json.loads(line_bytes.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        data = parse_json_line(line_bytes)
     except (ValueError, RecursionError) as exc:
         record.error(line, f"ligne JSON invalide ({exc})", "une ligne = un objet JSON complet", "json")
         return None
@@ -420,7 +425,7 @@ def _build(record: _Record, identifier: str, fields: dict[str, Field], sections:
             record.error(found.line, f"champ « {key} » vide", f"renseignez « {key} » ou retirez la ligne" if key not in REQUIRED_KEYS else f"renseignez « {key} »", key)
         elif isinstance(found.value, str):
             text[key] = found.value
-    status = text.get("status", "published")
+    status = _status_of(fields)
     if status not in STATUSES:
         record.error(fields["status"].line, f"statut « {status} » inconnu", f"écrivez « published » ou « withdrawn »{_closest(status, STATUSES)}", "status")
         status = "published"
@@ -464,6 +469,37 @@ def _build(record: _Record, identifier: str, fields: dict[str, Field], sections:
         sections=Sections(**{key: body for key, (body, _) in sections.items()}) if all(k in sections for k in REQUIRED_SECTIONS) else Sections("", ""),
         status="withdrawn" if status == "withdrawn" else "published",
     )
+
+
+def _status_of(fields: dict[str, Field]) -> str:
+    """The status a record is read with: its non-empty single value, else ``published``."""
+    found = fields.get("status")
+    return found.value if found is not None and isinstance(found.value, str) and found.value else "published"
+
+
+def read_status(path: Path, doc_id: str) -> str | None:
+    """The status the loader reads for ``doc_id`` in one .md or .jsonl file (``"withdrawn"``…),
+    or None when the file does not hold that record in a readable form. No taxonomy needed::
+
+        read_status(Path("corpus/testimonials/audrey.md"), "audrey")  # "published"
+    """
+    if path.suffix == ".md":
+        if path.name[: -len(".md")] != doc_id:
+            return None
+        text, _, _ = _read_bytes(path, str(path), MAX_FILE_BYTES)
+        try:
+            return None if text is None else _status_of(parse_front_matter(text).fields)
+        except FrontMatterError:
+            return None
+    for _, line_bytes in _lines(path):
+        try:
+            data = parse_json_line(line_bytes) if line_bytes else None
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(data, dict) and data.get("id") == doc_id:
+            value = data.get("status")
+            return _status_of({"status": Field(value.strip(), 1)} if isinstance(value, str) else {})
+    return None
 
 
 def _country(record: _Record, fields: dict[str, Field], text: dict[str, str], taxonomy: Taxonomy) -> str | None:

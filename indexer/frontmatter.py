@@ -15,6 +15,7 @@ scalars keep their written text (``01`` stays ``"01"``, ``2013-05-14`` a string)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,13 @@ def _is_delimiter(line: str) -> bool:
 
 def parse_front_matter(text: str) -> FrontMatter:
     """Split ``text`` into front-matter fields and body; raise ``FrontMatterError`` if unsafe."""
+    lines, end = _split(text)
+    fields = parse_fields(_yaml_text(lines, end), first_line=2)
+    return FrontMatter(fields, "".join(lines[end + 1:]), end + 2, end + 1)
+
+
+def _split(text: str) -> tuple[list[str], int]:
+    """The lines of ``text`` (line breaks kept) and the index of the closing ``---`` or ``...``."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         raise FrontMatterError(
@@ -78,6 +86,10 @@ def parse_front_matter(text: str) -> FrontMatter:
             line=1,
             remedy="gardez l’en-tête à quelques lignes « clé: valeur » fermées par « --- »",
         )
+    return lines, end
+
+
+def _yaml_text(lines: list[str], end: int) -> str:
     yaml_text = "".join(lines[1:end])
     if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise FrontMatterError(
@@ -85,8 +97,86 @@ def parse_front_matter(text: str) -> FrontMatter:
             line=2,
             remedy="l’en-tête ne contient que des champs courts ; le texte va dans les sections",
         )
-    fields = parse_fields(yaml_text, first_line=2)
-    return FrontMatter(fields, "".join(lines[end + 1:]), end + 2, end + 1)
+    return yaml_text
+
+
+def with_field(text: str, key: str, value: str) -> str:
+    """``text`` with exactly one ``key: value`` in its front matter, every other byte kept::
+
+        with_field('---\\n"status": published  # relu\\n...\\nbody', "status", "withdrawn")
+        # '---\\nstatus: withdrawn  # relu\\n...\\nbody'
+
+    The entries are found by the parser, whatever their quoting, comments, line endings or closing
+    line: the first ``key`` is rewritten, any other ``key`` removed with its line; without one, a
+    line is added before the closing line (inside the braces of a ``{…}`` mapping). The result is
+    read back: ``FrontMatterError`` if the front matter cannot be read, or would not read as intended.
+    """
+    if not (_PLAIN_WORD.fullmatch(key) and _PLAIN_WORD.fullmatch(value)):
+        raise ValueError(f"with_field writes plain words only, not {key!r}: {value!r}")
+    lines, end = _split(text)
+    yaml_text = _yaml_text(lines, end)
+    events = _safe_events(yaml_text, 2)
+    entries = list(_entries(events, 2))
+    line_break = lines[0][len(lines[0].rstrip("\r\n")):] or "\n"
+    for start, stop, replacement in sorted(_edits(yaml_text, events, entries, f"{key}: {value}", line_break), reverse=True):
+        yaml_text = yaml_text[:start] + replacement + yaml_text[stop:]
+    out = lines[0] + yaml_text + "".join(lines[end:])
+    _check_rewrite(out, {**{e.key: e.value for e in entries}, key: value}, "".join(lines[end + 1:]))
+    return out
+
+
+_PLAIN_WORD = re.compile(r"[a-z]+")
+_REST_OF_LINE = re.compile(r"[ \t]*(?:#[^\r\n]*)?(?:\r\n|\r|\n)?")
+Edit = tuple[int, int, str]  # (start, stop, replacement) in the YAML text
+
+
+def _edits(yaml_text: str, events: list[yaml.Event], entries: list[_Entry], line: str, line_break: str) -> list[Edit]:
+    key = line.split(":", 1)[0]
+    same = [e for e in entries if e.key == key]
+    if same:
+        first = same[0]
+        written = yaml_text[first.start : first.end]
+        kept = written[len(written.rstrip()):]  # the line breaks a block value ends with
+        return [(first.start, first.end, line + kept), *(_whole_lines(yaml_text, e) for e in same[1:])]
+    nodes = [event for event in events if not isinstance(event, _DOCUMENT)]
+    if nodes and isinstance(nodes[0], yaml.MappingStartEvent) and nodes[0].flow_style:
+        close = _offset(nodes[-1].start_mark)  # the closing brace
+        return [(close, close, (", " if entries else "") + line)]
+    indent = ""
+    if entries:  # an indented top mapping: the new line takes the indentation of the first key
+        line_start = max(yaml_text.rfind("\n", 0, entries[0].start), yaml_text.rfind("\r", 0, entries[0].start)) + 1
+        indent = yaml_text[line_start : entries[0].start]
+        indent = indent if not indent.strip(" ") else ""
+    return [(len(yaml_text), len(yaml_text), indent + line + line_break)]
+
+
+def _whole_lines(yaml_text: str, entry: _Entry) -> Edit:
+    """The lines of ``entry`` (with a trailing comment and its line break), to be removed."""
+    start = max(yaml_text.rfind("\n", 0, entry.start), yaml_text.rfind("\r", 0, entry.start)) + 1
+    if yaml_text[start : entry.start].strip(" \t"):
+        raise FrontMatterError(
+            f"clé « {entry.key} » en double, écrite sur la ligne d’un autre champ",
+            line=entry.line,
+            remedy=f"gardez une seule ligne « {entry.key}: … »",
+        )
+    stop = entry.end
+    if yaml_text[stop - 1 : stop] not in ("\n", "\r"):
+        match = _REST_OF_LINE.match(yaml_text, stop)
+        stop = match.end() if match else stop
+    return start, stop, ""
+
+
+def _check_rewrite(text: str, expected: dict[str, str | tuple[str, ...]], body: str) -> None:
+    """Read ``text`` back: exactly the ``expected`` fields and the same body, else refuse it."""
+    try:
+        front = parse_front_matter(text)
+        same = {k: f.value for k, f in front.fields.items()} == expected and front.body == body
+    except FrontMatterError as exc:
+        raise FrontMatterError(
+            f"l’en-tête réécrit ne se relit pas ({exc.message})", line=exc.line, remedy="modifiez-le à la main"
+        ) from None
+    if not same:
+        raise FrontMatterError("l’en-tête réécrit ne se relit pas comme prévu", line=1, remedy="modifiez-le à la main")
 
 
 def parse_fields(yaml_text: str, *, first_line: int) -> dict[str, Field]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from indexer import generations as gens
 from indexer.build import BuildReport, Progress, build_index, purge, rollback, update_index
 from indexer.corpus import load_corpus, taxonomy_dir_of
+from indexer.marking import Marking, mark_withdrawn
 from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
 from search import index
@@ -68,51 +68,9 @@ def index_corpus(
 class Withdrawal:
     id: str
     time: str
-    corpus_file: str | None
+    corpus_file: str | None  # marked and read back withdrawn
     generations: tuple[str, ...]
-
-
-_STATUS_LINE = re.compile(r"^status\s*:.*$", re.MULTILINE)
-
-
-def _mark_markdown(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return
-    end = text.find("\n---", 3)
-    if end < 0:
-        return
-    head, rest = text[:end], text[end:]
-    if _STATUS_LINE.search(head):
-        head = _STATUS_LINE.sub("status: withdrawn", head, count=1)
-    else:
-        head = head.rstrip("\n") + "\nstatus: withdrawn"
-    _write_atomic(path, head + rest)
-
-
-def _mark_jsonl(path: Path, doc_id: str) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    out: list[str] = []
-    for line in lines:
-        try:
-            record = json.loads(line)
-        except ValueError:
-            out.append(line)
-            continue
-        if isinstance(record, dict) and record.get("id") == doc_id:
-            record["status"] = "withdrawn"
-            line = json.dumps(record, ensure_ascii=False) + "\n"
-        out.append(line)
-    _write_atomic(path, "".join(out))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    corpus_problem: str | None = None  # the corpus file that could not be marked, and why
 
 
 def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) -> Withdrawal:
@@ -141,19 +99,8 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
                 handle.flush()
                 os.fsync(handle.fileno())
         touched = tuple(purge(index_dir, doc_id))
-        marked: str | None = None
-        source = sources.get(doc_id)
-        if corpus_dir is not None and source:
-            path = Path(source) if os.path.isabs(source) else corpus_dir / source
-            if not path.exists() and (corpus_dir / "testimonials" / Path(source).name).exists():
-                path = corpus_dir / "testimonials" / Path(source).name
-            if path.is_file() and not path.is_symlink():
-                if path.suffix == ".jsonl":
-                    _mark_jsonl(path, doc_id)
-                else:
-                    _mark_markdown(path)
-                marked = str(path)
-        return Withdrawal(id=doc_id, time=stamp, corpus_file=marked, generations=touched)
+        marking = mark_withdrawn(corpus_dir, sources.get(doc_id), doc_id) if corpus_dir is not None else Marking(None, None)
+        return Withdrawal(doc_id, stamp, marking.path, touched, corpus_problem=marking.problem)
 
 
 def rollback_index(index_dir: Path) -> tuple[str, str]:
