@@ -143,6 +143,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the website on http://HOST:PORT. Example: bloomr serve --port 8000"""
     import uvicorn
 
+    from web.server import GuardedH11Protocol
+
     os.environ["BLOOMR_INDEX"] = str(settings.index)
     os.environ["BLOOMR_CORPUS"] = str(settings.corpus)
     host = args.host or settings.host
@@ -156,8 +158,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers or settings.workers,
         log_level="warning",
         access_log=False,
+        http=GuardedH11Protocol,  # a head deadline, a cap on idle connections, a French 400 (web/server.py)
         timeout_keep_alive=5,
-        limit_concurrency=200,
+        # No limit_concurrency: uvicorn counts open connections there, so idle sockets would turn
+        # every visitor away; requests in progress are capped by web.security.GuardMiddleware.
         h11_max_incomplete_event_size=16 * 1024,
         server_header=False,
     )

@@ -19,7 +19,6 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -108,10 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", VersionedStatic(directory=str(STATIC)), name="static"),
     ]
     hosts = list(settings.allowed_hosts) or ["127.0.0.1", "localhost"]
-    middleware = [
-        Middleware(GuardMiddleware, render_crash=errors.crash, debug=settings.debug),
-        Middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False),
-    ]
+    middleware = [Middleware(GuardMiddleware, render_crash=errors.crash, allowed_hosts=hosts, debug=settings.debug)]
     app = Starlette(
         debug=settings.debug,
         routes=routes,

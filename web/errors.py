@@ -40,8 +40,8 @@ HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     ),
     503: (
         "Service indisponible",
-        "Le moteur de recherche n’est pas disponible pour le moment.",
-        "Réessayez dans quelques minutes.",
+        "Le site reçoit trop de demandes en ce moment.",
+        "Réessayez dans quelques secondes.",
     ),
 }
 
@@ -57,7 +57,7 @@ def error_response(request: Request, status: int, message: str, remedy: str, kin
         body = {"error": {"status": status, "type": kind, "message": message, "remedy": remedy}}
         return JSONResponse(body, status_code=status)
     title = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])[0]
-    if status == 400:
+    if status == 400 and kind != "HTTPException":  # a search the library refused, not a malformed request
         title = "Recherche impossible"
     try:
         templates: Jinja2Templates = request.app.state.templates
