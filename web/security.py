@@ -92,6 +92,21 @@ class GuardMiddleware:
         host = match.group(1)
         return any(host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:])) for allowed in self.allowed_hosts)
 
+    def refusal(self, request: Request) -> Response | None:
+        """The answer to a request refused before the app sees it: unknown Host, a body, overload."""
+        length = request.headers.get("content-length", "")
+        if not self.host_allowed(request.scope):
+            return self.render_crash(request, 400)
+        if (length and (not length.isdigit() or int(length) > MAX_BODY)) or (
+            "chunked" in request.headers.get("transfer-encoding", "").lower()
+        ):
+            return self.render_crash(request, 413)
+        if self.in_progress >= MAX_REQUESTS_IN_PROGRESS:
+            busy = self.render_crash(request, 503)
+            busy.headers["Retry-After"] = "1"
+            return busy
+        return None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -114,17 +129,7 @@ class GuardMiddleware:
             await send(message)
 
         request = Request(scope)
-        length = request.headers.get("content-length", "")
-        refusal = None
-        if not self.host_allowed(scope):
-            refusal = self.render_crash(request, 400)
-        elif (length and (not length.isdigit() or int(length) > MAX_BODY)) or (
-            "chunked" in request.headers.get("transfer-encoding", "").lower()
-        ):
-            refusal = self.render_crash(request, 413)
-        elif self.in_progress >= MAX_REQUESTS_IN_PROGRESS:
-            refusal = self.render_crash(request, 503)
-            refusal.headers["Retry-After"] = "1"
+        refusal = self.refusal(request)
         if refusal is not None:
             await refusal(scope, receive, send_with_headers)
             return
