@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import importlib
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
+from indexer.jsonl import numbered_lines, parse_record
 from indexer.model import OMITTED, SECTION_KEYS, SECTION_TITLES, CorpusReport, Problem, Sections, Testimonial
 from indexer.taxonomy import Profession, Region, Taxonomy, fold, load_taxonomy
 from search.errors import CorpusError
@@ -309,7 +309,7 @@ def _read_jsonl(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> Iter
     if size > MAX_JSONL_BYTES:
         yield None, [Problem(shown, 1, f"fichier trop volumineux ({size // 1024} Ko, maximum {MAX_JSONL_BYTES // 1024} Ko)", "découpez le fichier", field="size")]
         return
-    for number, line_bytes in _lines(path):
+    for number, line_bytes in numbered_lines(path, max_line=MAX_FILE_BYTES):
         record = _Record(shown, number)
         if line_bytes is None:
             record.error(number, f"enregistrement trop volumineux (maximum {MAX_FILE_BYTES // 1024} Ko)", "raccourcissez ce témoignage", "size")
@@ -330,39 +330,13 @@ def _read_jsonl(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> Iter
         yield _jsonl_record(record, line_bytes, taxonomy, source), record.problems
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
-    """Numbered lines cut as ``bytes.splitlines`` cuts them (``\\n``, ``\\r\\n``, ``\\r``), read as a stream.
-
-    A line longer than a record may be is skipped to its end without being held, and given as None.
-    """
-    limit = MAX_FILE_BYTES + 2  # a record of MAX_FILE_BYTES and its « \\r\\n »
-    number = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.readline(limit):
-            if len(chunk) == limit and not chunk.endswith(b"\n"):
-                while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
-                    pass
-                number += 1
-                yield number, None
-                continue
-            body = chunk[:-2] if chunk.endswith(b"\r\n") else chunk[:-1] if chunk.endswith(b"\n") else chunk
-            for line in body.split(b"\r"):
-                number += 1
-                yield number, line
-
-
-def parse_json_line(line_bytes: bytes) -> Any:
-    """One JSON Lines record as the loader reads it (duplicate keys and NaN refused: ValueError)."""
-    return json.loads(line_bytes.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-
-
 def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source: str) -> Testimonial | None:
     line = record.line
     if len(line_bytes) > MAX_FILE_BYTES:
         record.error(line, f"enregistrement trop volumineux (maximum {MAX_FILE_BYTES // 1024} Ko)", "raccourcissez ce témoignage", "size")
         return None
     try:
-        data = parse_json_line(line_bytes)
+        data = parse_record(line_bytes)
     except (ValueError, RecursionError) as exc:
         record.error(line, f"ligne JSON invalide ({exc})", "une ligne = un objet JSON complet", "json")
         return None
@@ -491,9 +465,9 @@ def read_status(path: Path, doc_id: str) -> str | None:
             return None if text is None else _status_of(parse_front_matter(text).fields)
         except FrontMatterError:
             return None
-    for _, line_bytes in _lines(path):
+    for _, line_bytes in numbered_lines(path, max_line=MAX_FILE_BYTES):
         try:
-            data = parse_json_line(line_bytes) if line_bytes else None
+            data = parse_record(line_bytes) if line_bytes else None
         except (ValueError, RecursionError):
             continue
         if isinstance(data, dict) and data.get("id") == doc_id:
@@ -607,19 +581,6 @@ def _closest(word: str, choices: tuple[str, ...]) -> str:
 
 def _suggest_id(text: str) -> str:
     return "-".join(fold(text).split()) or "prenom-metier"
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"clé « {key} » en double")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"valeur « {name} » refusée")
 
 
 def _depth(value: Any, level: int = 1) -> int:

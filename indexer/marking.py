@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from indexer.corpus import parse_json_line, read_status
+from indexer.corpus import read_status
 from indexer.frontmatter import FrontMatterError, with_field
-
-_LINE_BREAK = re.compile(rb"(\r\n|\r|\n)")  # where the loader cuts JSON Lines (bytes.splitlines)
+from indexer.jsonl import cut, parse_record
 
 
 @dataclass(frozen=True)
@@ -101,8 +99,7 @@ def _mark_jsonl(path: Path, doc_id: str) -> None:
     found = changed = False
     with _replacing(path) as replacement, open(path, "rb") as source:
         for chunk in source:  # cut at « \n »; lone « \r » are cut below, as the loader cuts them
-            parts = _LINE_BREAK.split(chunk)
-            for text, line_break in zip(parts[0::2], [*parts[1::2], b""]):
+            for text, line_break in cut(chunk):
                 marked = _marked_record(text, doc_id)
                 found = found or marked is not None
                 changed = changed or (marked is not None and marked != text)
@@ -117,7 +114,7 @@ def _marked_record(text: bytes, doc_id: str) -> bytes | None:
     if doc_id.encode("ascii") not in text:  # ids are ASCII, written as they are
         return None
     try:
-        record = parse_json_line(text)
+        record = parse_record(text)
     except (ValueError, RecursionError):
         return None
     if not isinstance(record, dict) or record.get("id") != doc_id:

@@ -444,3 +444,18 @@ def test_a_capped_file_is_counted_whole_by_bloomr_check(tmp_path: Path, capsys: 
     out = capsys.readouterr().out.splitlines()
     assert sum(1 for line in out if "empty-objects.jsonl" in line) == 101
     assert "1000 erreur(s), 0 avertissement(s)." in out
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"a", b"a\n", b"a\r\nb", b"a\rb\r\n", b"\n\n", b"a\r", b"a\r\r\n", b"x\r\n\r\ny\n", "é\u2028x\n".encode()],
+)
+def test_json_lines_are_cut_where_bytes_splitlines_cuts_them(tmp_path: Path, raw: bytes) -> None:
+    """One fact for the loader and the withdraw marker: where a .jsonl file is cut into records."""
+    from indexer.jsonl import cut, numbered_lines
+
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(raw)
+    assert [line for _, line in numbered_lines(path, max_line=1024)] == raw.splitlines()
+    assert b"".join(line + brk for line, brk in cut(raw)) == raw
+    assert [line for line, _ in cut(raw)] == raw.splitlines()
