@@ -120,20 +120,22 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
     """Withdraw a testimonial at once and for good. Example: bloomr withdraw audrey-consultante"""
+    from indexer.french import NBSP, NNBSP, quoted
     from indexer.pipeline import LEDGER, withdraw
 
     done = withdraw(settings.index, args.id, corpus_dir=settings.corpus)
     _out(f"Témoignage « {done.id} » retiré le {done.time}.")
     _out(f"  générations purgées : {', '.join(done.generations) or 'aucune'}")
+    mark, json_mark = quoted("status: withdrawn"), quoted('"status": "withdrawn"')
     if done.corpus_file:
-        _out(f"  fichier marqué « status: withdrawn » (relu) : {done.corpus_file}")
+        _out(f"  fichier marqué {mark} (relu){NBSP}: {done.corpus_file}")
     elif done.corpus_problem is None:
-        _out(f"  aucun fichier de {settings.corpus} ne le contient : rien à marquer")
+        _out(f"  aucun fichier de {settings.corpus} ne le contient{NBSP}: rien à marquer")
     else:
-        _err(f"bloomr : le fichier du corpus n’a pas pu être marqué « status: withdrawn » : {done.corpus_problem}.")
-        _err(f"  Le témoignage est retiré de cet index, et {LEDGER} l’écarte de ses reconstructions ; mais un index"
-             " construit ailleurs depuis ce corpus le publierait de nouveau.")
-        _err("  Remède : ajoutez vous-même la ligne « status: withdrawn » à son en-tête (ou \"status\": \"withdrawn\""
+        _err(f"bloomr{NBSP}: le fichier du corpus n’a pas pu être marqué {mark}{NBSP}: {done.corpus_problem}.")
+        _err(f"  Le témoignage est retiré de cet index, et {LEDGER} l’écarte de ses reconstructions{NNBSP}; mais un"
+             " index construit ailleurs depuis ce corpus le publierait de nouveau.")
+        _err(f"  Remède{NBSP}: ajoutez vous-même la ligne {mark} à son en-tête (ou {json_mark}"
              " à son enregistrement JSON), puis vérifiez avec bloomr check.")
         return 1
     return 0

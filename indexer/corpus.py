@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+from indexer.french import NBSP, NNBSP, count
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
 from indexer.jsonl import numbered_lines, parse_record
 from indexer.model import OMITTED, SECTION_KEYS, SECTION_TITLES, CorpusReport, Problem, Sections, Testimonial
@@ -102,24 +103,19 @@ class _FileProblems:
         if not errors and not warnings:
             return self.kept
         if errors and warnings:
-            what = f"{_count(errors + warnings, 'autre problème', 'autres problèmes')} dans ce fichier" \
-                   f" ({_count(errors, 'erreur', 'erreurs')}, {_count(warnings, 'avertissement', 'avertissements')})"
+            what = f"{count(errors + warnings, 'autre problème', 'autres problèmes')} dans ce fichier" \
+                   f" ({count(errors, 'erreur', 'erreurs')}, {count(warnings, 'avertissement', 'avertissements')})"
         elif errors:
-            what = f"{_count(errors, 'autre erreur', 'autres erreurs')} dans ce fichier"
+            what = f"{count(errors, 'autre erreur', 'autres erreurs')} dans ce fichier"
         else:
-            what = f"{_count(warnings, 'autre avertissement', 'autres avertissements')} dans ce fichier"
+            what = f"{count(warnings, 'autre avertissement', 'autres avertissements')} dans ce fichier"
         summary = Problem(
             self.shown, self.first_omitted_line, f"… et {what}",
-            "corrigez d’abord les premières lignes signalées : une même cause (un fichier qui n’est pas au format"
-            " attendu ?) en produit souvent des milliers",
+            f"corrigez d’abord les premières lignes signalées{NBSP}: une même cause (un fichier qui n’est pas au"
+            f" format attendu{NNBSP}?) en produit souvent des milliers",
             "error" if errors else "warning", OMITTED,
         )
         return [*self.kept, summary]
-
-
-def _count(n: int, one: str, many: str) -> str:
-    """``_count(199900, "autre erreur", "autres erreurs") == "199\u202f900 autres erreurs"``."""
-    return f"{n:,}".replace(",", "\u202f") + " " + (one if n == 1 else many)
 
 
 def taxonomy_dir_of(corpus_dir: Path) -> Path:
@@ -142,7 +138,7 @@ def load_corpus(
         if taxonomy_dir == SHIPPED_TAXONOMY and corpus_dir.resolve() != SHIPPED_TAXONOMY.parent:
             own = corpus_dir / "taxonomy"
             notices = (Problem(
-                str(own), 1, f"pas de dossier taxonomy/ dans ce corpus : taxonomie livrée utilisée ({SHIPPED_TAXONOMY})",
+                str(own), 1, f"pas de dossier taxonomy/ dans ce corpus{NBSP}: taxonomie livrée utilisée ({SHIPPED_TAXONOMY})",
                 f"ajoutez {own}/ pour en utiliser une autre", "warning", "taxonomy",
             ),)
     taxonomy_dir = Path(taxonomy_dir)
@@ -215,21 +211,22 @@ def _nothing_to_publish(corpus_dir: Path, folder: Path, testimonials: list[Testi
     if any(not t.withdrawn for t in testimonials):
         return []
     if testimonials:
-        withdrawn = _count(len(testimonials), "retiré", "retirés")
+        withdrawn = count(len(testimonials), "retiré", "retirés")
         return [Problem(str(folder), 1, f"aucun témoignage publié dans ce dossier ({withdrawn})",
-                        "publiez-en au moins un (status: published) : un index vide ne peut pas être servi", field="corpus")]
+                        f"publiez-en au moins un (status: published){NBSP}: un index vide ne peut pas être servi", field="corpus")]
     remedy = "ajoutez-y des fichiers .md ou .jsonl" + _at_root(corpus_dir, folder)
     return [Problem(str(folder), 1, "aucun témoignage dans ce dossier", remedy, field="corpus")]
 
 
 def _at_root(corpus_dir: Path, folder: Path) -> str:
-    """`` ; bulk.jsonl est à la racine du corpus (corpus) : déplacez-le dans corpus/testimonials/``, or ""."""
+    """`` ; bulk.jsonl est à la racine du corpus (corpus) : déplacez-le dans corpus/testimonials/``, or "" (with
+    the non-breaking spaces of French typography)."""
     names = sorted(p.name for p in corpus_dir.glob("*") if p.suffix in (".md", ".jsonl") and p.is_file())
     if not names:
         return ""
     shown = ", ".join(names[:5]) + (f" et {len(names) - 5} autres" if len(names) > 5 else "")
     verb, pronoun = ("est", "le") if len(names) == 1 else ("sont", "les")
-    return f" ; {shown} {verb} à la racine du corpus ({corpus_dir}) : déplacez-{pronoun} dans {folder}/"
+    return f"{NNBSP}; {shown} {verb} à la racine du corpus ({corpus_dir}){NBSP}: déplacez-{pronoun} dans {folder}/"
 
 
 def _read_bytes(path: Path, shown: str, limit: int) -> tuple[str | None, bytes, list[Problem]]:

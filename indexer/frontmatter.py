@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from indexer.french import quoted
+
 MAX_FRONT_MATTER_BYTES = 16 * 1024
 MAX_FRONT_MATTER_LINES = 200
 MAX_DEPTH = 2  # the mapping, then a list of strings
@@ -155,9 +157,9 @@ def _whole_lines(yaml_text: str, entry: _Entry) -> Edit:
     start = max(yaml_text.rfind("\n", 0, entry.start), yaml_text.rfind("\r", 0, entry.start)) + 1
     if yaml_text[start : entry.start].strip(" \t"):
         raise FrontMatterError(
-            f"clé « {entry.key} » en double, écrite sur la ligne d’un autre champ",
+            f"clé {quoted(entry.key)} en double, écrite sur la ligne d’un autre champ",
             line=entry.line,
-            remedy=f"gardez une seule ligne « {entry.key}: … »",
+            remedy=f"gardez une seule ligne {quoted(entry.key + ': …')}",
         )
     stop = entry.end
     if yaml_text[stop - 1 : stop] not in ("\n", "\r"):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from indexer.corpus import read_status
+from indexer.french import NBSP, quoted
 from indexer.frontmatter import FrontMatterError, with_field
 from indexer.jsonl import cut, parse_record
 
@@ -51,20 +52,20 @@ def mark_withdrawn(corpus_dir: Path, source: str | None, doc_id: str) -> Marking
         return Marking(None, None)
     try:
         if path.is_symlink() or not path.is_file():
-            raise _Unmarked("lien symbolique ou pas un fichier ordinaire : il n’a pas été modifié")
+            raise _Unmarked(f"lien symbolique ou pas un fichier ordinaire{NBSP}: il n’a pas été modifié")
         if path.suffix == ".jsonl":
             _mark_jsonl(path, doc_id)
         else:
             _mark_markdown(path)
         status = read_status(path, doc_id)
         if status != "withdrawn":
-            raise _Unmarked(f"relu par le chargeur du corpus, son statut est « {status or 'illisible'} »")
+            raise _Unmarked(f"relu par le chargeur du corpus, son statut est {quoted(status or 'illisible')}")
     except FrontMatterError as exc:
-        return Marking(None, f"{path}:{exc.line} : {exc.message}")
+        return Marking(None, f"{path}:{exc.line}{NBSP}: {exc.message}")
     except _Unmarked as exc:
-        return Marking(None, f"{path} : {exc}")
+        return Marking(None, f"{path}{NBSP}: {exc}")
     except (OSError, UnicodeDecodeError) as exc:
-        return Marking(None, f"{path} : {getattr(exc, 'strerror', None) or exc}")
+        return Marking(None, f"{path}{NBSP}: {getattr(exc, 'strerror', None) or exc}")
     return Marking(str(path), None)
 
 
@@ -105,7 +106,7 @@ def _mark_jsonl(path: Path, doc_id: str) -> None:
                 changed = changed or (marked is not None and marked != text)
                 replacement.file.write((text if marked is None else marked) + line_break)
         if not found:
-            raise _Unmarked(f"aucun enregistrement lisible « {doc_id} » dans ce fichier")
+            raise _Unmarked(f"aucun enregistrement lisible {quoted(doc_id)} dans ce fichier")
         replacement.wanted = changed
 
 

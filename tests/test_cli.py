@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bloomr.progress import ProgressPrinter
+from indexer.french import NBSP, NNBSP
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"
@@ -217,8 +218,8 @@ def test_an_empty_corpus_is_refused_by_check_and_index_naming_the_files_at_its_r
     checked = run("check", "--corpus", str(corpus))
     assert checked.returncode == 1, checked.stdout
     expected = (
-        f"{corpus / 'testimonials'}:1: aucun témoignage dans ce dossier — ajoutez-y des fichiers .md ou .jsonl ;"
-        f" bulk.jsonl est à la racine du corpus ({corpus}) : déplacez-le dans {corpus / 'testimonials'}/"
+        f"{corpus / 'testimonials'}:1: aucun témoignage dans ce dossier — ajoutez-y des fichiers .md ou .jsonl{NNBSP};"
+        f" bulk.jsonl est à la racine du corpus ({corpus}){NBSP}: déplacez-le dans {corpus / 'testimonials'}/"
     )
     assert expected in checked.stdout.splitlines()
     assert "Aucune erreur" not in checked.stdout
@@ -236,7 +237,7 @@ def test_a_corpus_of_withdrawn_testimonials_only_is_refused(tmp_path: Path) -> N
     shutil.copy(GOOD / "testimonials" / "xavier-developpeur-retire.md", corpus / "testimonials")
     checked = run("check", "--corpus", str(corpus))
     assert checked.returncode == 1
-    assert f"{corpus / 'testimonials'}:1: aucun témoignage publié dans ce dossier (1 retiré)" in checked.stdout
+    assert f"{corpus / 'testimonials'}:1: aucun témoignage publié dans ce dossier (1{NBSP}retiré)" in checked.stdout
 
 
 def test_a_corpus_without_taxonomy_uses_the_shipped_one_and_says_so(tmp_path: Path) -> None:
@@ -245,8 +246,8 @@ def test_a_corpus_without_taxonomy_uses_the_shipped_one_and_says_so(tmp_path: Pa
     (corpus / "testimonials").mkdir(parents=True)
     shutil.copy(GOOD / "testimonials" / "moussa-boulanger.md", corpus / "testimonials")  # valid under both taxonomies
     shipped = Path(__file__).resolve().parent.parent / "corpus" / "taxonomy"
-    notice = (
-        f"{corpus / 'taxonomy'}:1: attention : pas de dossier taxonomy/ dans ce corpus : taxonomie livrée utilisée"
+    notice = (  # « attention : » is the prefix every warning has had so far
+        f"{corpus / 'taxonomy'}:1: attention : pas de dossier taxonomy/ dans ce corpus{NBSP}: taxonomie livrée utilisée"
         f" ({shipped}) — ajoutez {corpus / 'taxonomy'}/ pour en utiliser une autre"
     )
     checked = run("check", "--corpus", str(corpus), cwd=tmp_path)  # another working directory: found from the code

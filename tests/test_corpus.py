@@ -194,7 +194,7 @@ def test_withdrawn_testimonial_never_blocks(tmp_path: Path) -> None:
 
 def test_withdrawn_testimonials_alone_are_an_empty_corpus(tmp_path: Path) -> None:
     report = load_corpus(corpus_of(tmp_path, BAD / "withdrawn-with-errors.md"), taxonomy_dir=TAXONOMY)
-    assert [p.message for p in report.errors] == ["aucun témoignage publié dans ce dossier (1 retiré)"]
+    assert [p.message for p in report.errors] == ["aucun témoignage publié dans ce dossier (1\u00a0retiré)"]
     assert "un index vide ne peut pas être servi" in report.errors[0].remedy
 
 
@@ -427,7 +427,7 @@ def test_problems_are_capped_per_file_and_memory_stays_bounded(tmp_path: Path) -
     assert [p.line for p in report.problems[:3]] == [1, 2, 3]
     last = report.problems[-1]
     assert (last.path, last.line, last.severity) == (str(corpus / "testimonials" / "empty-objects.jsonl"), 101, "error")
-    assert last.message == "… et 199\u202f900 autres erreurs dans ce fichier"
+    assert last.message == "… et 199\u202f900\u00a0autres erreurs dans ce fichier"
     assert "premières" in last.remedy
     assert (report.error_count, report.warning_count) == (200_000, 0)
     assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"

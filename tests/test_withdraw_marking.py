@@ -157,8 +157,8 @@ def test_the_cli_says_clearly_when_the_file_was_not_marked(indexed: tuple[Path, 
     assert done.returncode == 1
     assert f"Témoignage « {ID} » retiré le" in done.stdout  # what was done is said
     assert "fichier marqué" not in done.stdout
-    assert f"n’a pas pu être marqué « status: withdrawn » : {path}" in done.stderr
-    assert "ajoutez vous-même la ligne « status: withdrawn »" in done.stderr
+    assert f"n’a pas pu être marqué «\u00a0status: withdrawn\u00a0»\u00a0: {path}" in done.stderr
+    assert "ajoutez vous-même la ligne «\u00a0status: withdrawn\u00a0»" in done.stderr
     assert "bloomr check" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -60,7 +60,7 @@ def _search_parameters() -> list[dict[str, Any]]:
                 "in": "query",
                 "description": f"Filtre {facet}, répétable (OU entre valeurs, ET entre filtres) ; au plus"
                 f" {MAX_SELECTED_VALUES} valeurs en tout, tous filtres confondus, et {number(MAX_SELECTION_CHARS)}"
-                " caractères une fois écrites dans l’adresse (bornes que ce schéma ne peut pas exprimer :"
+                " caractères une fois écrites dans l’adresse (bornes que ce schéma ne peut pas exprimer :"
                 " au-delà, 400).",
                 "style": "form",
                 "explode": True,

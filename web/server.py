@@ -42,7 +42,7 @@ MAX_IDLE_CONNECTIONS = 256
 BAD_REQUEST_PAGE = (
     '<!doctype html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>Demande incorrecte</title></head>\n'
     "<body>\n<h1>Demande incorrecte</h1>\n"
-    "<p>La demande n’a pas pu être comprise\u202f: ligne de requête ou en-têtes mal formés, trop longs,"
+    "<p>La demande n’a pas pu être comprise\u00a0: ligne de requête ou en-têtes mal formés, trop longs,"
     " ou adresse du site (en-tête Host) absente.</p>\n"
     "<p>Vérifiez l’adresse, ou repartez de l’accueil du site.</p>\n</body>\n</html>\n"
 ).encode("utf-8")
