@@ -57,7 +57,7 @@ def test_professions(lexicon: Lexicon, text: str, first: str) -> None:
     ("CGP", "C1205"), ("PLP", "K2107"), ("ATSEM", "K1308"), ("dame de cantine", "G1607"), ("auxi de puer", "J1304"),
     # regional usages
     ("taximen", "N4112"), ("éducateur A1", "K1207"), ("préposé", "J1501"), ("femme d'ouvrage", "K1304"),
-    ("maman de jour", "K1310"), ("woro-woro", "N4102"), ("taxieur", "N4102"), ("madan sara", "D1110"),
+    ("maman de jour", "K1310"), ("woro-woro", "N4102"), ("taxieur", "N4112"), ("madan sara", "D1110"),
 ])
 def test_youth_words_and_regional_usages(lexicon: Lexicon, text: str, first: str) -> None:
     assert professions(lexicon, text)[0] == first
