@@ -25,6 +25,8 @@ from search.phrases import phrase_key
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _ALTERNATIVE = re.compile(r"(\S+) / (?:d’une |d'une |une )?\S+")
 """« chef / d’une cheffe », « passionné / passionnée »: ROME's gender alternatives in centre labels."""
+_ARTICLE_ALTERNATIVE = re.compile(r"\bun / une ")
+"""« Je suis un / une artiste »: the alternative is the article; the noun after it is the label's word."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class LabelPhrase:
 
 def _forms(label: str) -> list[str]:
     """The label, without parenthesised parts, and with ROME's gender alternatives in the masculine."""
-    forms = [label, _PARENS.sub("", label).strip(), _ALTERNATIVE.sub(r"\1", label)]
+    forms = [label, _PARENS.sub("", label).strip(), _ALTERNATIVE.sub(r"\1", _ARTICLE_ALTERNATIVE.sub("un ", label))]
     return list(dict.fromkeys(f for f in forms if f))
 
 

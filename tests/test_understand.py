@@ -46,6 +46,29 @@ def test_professions(lexicon: Lexicon, text: str, first: str) -> None:
     assert professions(lexicon, text)[0] == first
 
 
+@pytest.mark.parametrize(("text", "first"), [
+    # a more precise phrase wins over its first word (« prof », « chasseur », « plongeur », « dev », « gardien »…)
+    ("prof de piano", "K2105"), ("prof de natation", "G1224"), ("prof de muscu", "G1217"), ("prof doc", "K1601"),
+    ("chasseur alpin", "K1701"), ("plongeur sous-marin", "I1502"), ("business dev", "D1402"), ("ingé réseau", "M1822"),
+    ("gardienne d'enfants", "K1303"), ("gardien de zoo", "A1506"), ("commis de dépanneur", "D1106"),
+    ("moniteur de conduite", "K2110"), ("sous-marinier", "K1737"), ("coach de vie", "K1103"),
+    # brands, slang, acronyms, clippings
+    ("fenwick", "N1101"), ("clarkiste", "N1101"), ("zicos", "L1202"), ("baqueux", "K1708"), ("IDEL", "J1506"),
+    ("CGP", "C1205"), ("PLP", "K2107"), ("ATSEM", "K1308"), ("dame de cantine", "G1607"), ("auxi de puer", "J1304"),
+    # regional usages
+    ("taximen", "N4112"), ("éducateur A1", "K1207"), ("préposé", "J1501"), ("femme d'ouvrage", "K1304"),
+    ("maman de jour", "K1310"), ("woro-woro", "N4102"), ("taxieur", "N4112"), ("madan sara", "D1110"),
+])
+def test_youth_words_and_regional_usages(lexicon: Lexicon, text: str, first: str) -> None:
+    assert professions(lexicon, text)[0] == first
+
+
+@pytest.mark.parametrize("text", ["je veux être maire", "chasseur de tornades", "hygiéniste dentaire"])
+def test_jobs_without_fiche_are_not_professions(lexicon: Lexicon, text: str) -> None:
+    u = understand(lexicon, text)
+    assert not u.professions and u.unlisted and u.unlisted[0].near
+
+
 @pytest.mark.parametrize("text", ["infirmière", "infirmiere", "INFIRMIER", "infirmières", "infirmier·ère", "Infirmier(e)s"])
 def test_accents_case_gender_number(lexicon: Lexicon, text: str) -> None:
     assert read(lexicon, text) == {"professions": ["J1506"], "filters": {}, "interests": [], "fillers": [], "text": ""}
@@ -148,6 +171,11 @@ def test_sectors_and_advice_themes_are_filters(lexicon: Lexicon) -> None:
     ("l'armée", "interest:armee"),
     ("justice", "interest:justice"),
     ("informatique", "interest:informatique"),
+    ("la montagne", "interest:montagne"),
+    ("la psycho", "interest:psychologie"),
+    ("métier en télétravail", "interest:teletravail"),
+    ("les SDF", "interest:precarite-l-exclusion"),
+    ("Je suis une artiste", "centre_interet:30"),
     ("Restauration", "sous_secteur:141"),
     ("Agriculture et élevage", "secteur:79"),
 ])
@@ -178,7 +206,8 @@ def test_prof_de_maths_a_lyon(lexicon: Lexicon) -> None:
     }
 
 
-@pytest.mark.parametrize("text", ["été", "vous êtes", "une porte", "il donne", "tel quel", "une expérience", "le public"])
+@pytest.mark.parametrize("text", ["été", "vous êtes", "une porte", "il donne", "tel quel", "une expérience", "le public",
+                                  "au moins", "une fois", "une cure", "cuire", "faire la plonge", "jsp", "je suis", "ranger"])
 def test_everyday_words_mean_nothing(lexicon: Lexicon, text: str) -> None:
     u = understand(lexicon, text)
     assert not (u.professions or u.filters or u.interests), u
