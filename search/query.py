@@ -121,12 +121,20 @@ def search(
     normalize_filters(filters)  # the ticked filters alone must be valid
     intent = interpret(generation, text, filters or {}, understood=understood)
     rest = parse_query(intent.text)
+    plan, rest_plan = _text_plan(generation, intent, rest)
+    corrections = list(plan.corrections)
+    typed_plan = plan  # as typed: its corrections make the « did you mean »
+    if understood and corrections:
+        # a typo in a name the lexicon knows (« infirmeire bretagne »): read the corrected words again
+        again = interpret(generation, _corrected(text, corrections), filters or {})
+        if _meaning(again) > _meaning(intent):
+            intent, rest = again, parse_query(again.text)
+            plan, rest_plan = _text_plan(generation, intent, rest)
     fiches = intent.fiche_mask
-    chosen = sort or ("relevance" if (not rest.empty or fiches is not None or intent.profession_words) else "recent")
+    chosen = sort or ("relevance" if (not plan.empty or fiches is not None) else "recent")
     _check_paging(page, page_size, chosen)
     normalized: Filters = normalize_filters(intent.filters)
     budget = Budget(budget_ms)
-    plan, rest_plan = _text_plan(generation, intent, rest)
     if chosen == "relevance" and plan.empty and fiches is None:
         chosen = "recent"
     matcher = Matcher(generation, budget)
@@ -154,7 +162,7 @@ def search(
     ranked = _ranked(generation, plan, allowed, chosen, start, start + page_size, seed, boosts)
     hits = tuple(make_hit(generation, docnum, score, plan.tokens) for docnum, score in ranked)
     suggestion, suggestion_total = (
-        (None, None) if budget.spent() else _suggestion(matcher, plan, parsed, normalized)
+        (None, None) if budget.spent() else _suggestion(matcher, typed_plan, parsed, normalized)
     )
     removals = tuple(_without_filter(generation, match, normalized, masks))
     return SearchResults(
@@ -172,26 +180,36 @@ def search(
         without_filter=removals,
         generation=generation.name,
         partial=budget.exceeded,
-        understood=_understood(intent, plan),
+        understood=_understood(intent, corrections),
         nearest=intent.nearest,
         mentions_only=intent.lacks,
         of_profession=of_profession,
     )
 
 
-def _understood(intent: Intent, plan: Plan) -> dict[str, Any]:
+def _understood(intent: Intent, corrections: Sequence[tuple[str, str]]) -> dict[str, Any]:
     data = intent.understood()
-    data["corrections"] = [{"from": typed, "to": fixed} for typed, fixed in plan.corrections]
+    data["corrections"] = [{"from": typed, "to": fixed} for typed, fixed in corrections]
     return data
+
+
+def _corrected(text: str, corrections: Sequence[tuple[str, str]]) -> str:
+    for typed, fixed in corrections:
+        text = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", fixed, text, count=1)
+    return text
+
+
+def _meaning(intent: Intent) -> int:
+    """How much of a query was understood: recognised professions, filters, interests, jobs."""
+    u = intent.understanding
+    return len(u.professions) + len(u.filters) + len(u.interests) + len(u.unlisted)
 
 
 def _suggestion(matcher: Matcher, plan: Plan, parsed: ParsedQuery, filters: Filters) -> tuple[str | None, int | None]:
     """Did you mean: the query as typed with its corrected words replaced by their best known spelling."""
     if not plan.corrected:
         return None, None
-    text = parsed.text
-    for typed, fixed in plan.corrections:
-        text = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", fixed, text, count=1)
+    text = _corrected(parsed.text, plan.corrections)
     if fold(text) == fold(parsed.text):
         return None, None
     exact = Plan()

@@ -140,6 +140,14 @@ def test_a_typo_is_corrected_and_announced(gen: Generation) -> None:
     assert found.suggestion == "infirmière" and found.total >= 2
 
 
+def test_a_typo_in_a_known_name_is_read_again_corrected(gen: Generation) -> None:
+    found = search(gen, "infirmeire bretagne")
+    assert found.understood["corrections"] == [{"from": "infirmeire", "to": "infirmière"}]
+    assert [p["rome"] for p in found.understood["professions"]] == ["J1506"]
+    assert found.understood["filters"] == {"region": ["FR-BRE"]}
+    assert [h.id for h in found.hits] == ["anna-infirmiere-brest"]
+
+
 # --- no dead end -------------------------------------------------------------------------------------
 
 
