@@ -15,7 +15,8 @@ transaction. What it can hold is fixed by its schema, each column bounded by a C
 
 No column can hold an address, a user agent, a cookie or a time finer than the day: dots,
 colons, slashes and digits are refused where words are kept, and no column is free text.
-Deleted rows are overwritten (``secure_delete``) and the WAL truncated after each roll-up::
+Deleted rows are overwritten (``secure_delete``); after a roll-up the file is rewritten (``VACUUM``)
+and the WAL truncated::
 
     store = Store(Path("var/insights.sqlite3"))
     store.add({record: 3}, lost={date(2026, 12, 1): 1})
@@ -113,6 +114,7 @@ class RollUp:
     months: tuple[str, ...]  # months folded
     dropped_texts: int  # words dropped from clear (seen fewer than K times)
     deleted_months: int
+    compacted: bool = False  # the file rewritten to its live content (False: busy, done at the next roll-up)
 
 
 def month_of(day: date) -> str:
@@ -155,7 +157,6 @@ class Store:
         try:
             db.execute("PRAGMA secure_delete = ON")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # before any table: space given back after roll-ups
                 db.execute("PRAGMA journal_mode = WAL")
                 db.executescript(SCHEMA)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -240,9 +241,8 @@ class Store:
             dropped = db.execute("UPDATE texts SET text = NULL WHERE text IS NOT NULL AND seen < ?", (K,)).rowcount
             deleted = db.execute("DELETE FROM months WHERE month < ?", (oldest,)).rowcount
             db.execute("DELETE FROM lost WHERE period < ?", (oldest,))
-        if months or dropped or deleted:
-            self._compact()
-        return RollUp(tuple(months), dropped, deleted)
+        compacted = self._compact() if (months or dropped or deleted) else False
+        return RollUp(tuple(months), dropped, deleted, compacted)
 
     def _fold(self, db: sqlite3.Connection, month: str) -> None:
         low, high = f"{month}-01", f"{month}-31"
@@ -278,11 +278,18 @@ class Store:
                 (month, lost),
             )
 
-    def _compact(self) -> None:
+    def _compact(self) -> bool:
+        """Rewrite the file to its live content and empty the WAL: the space of folded days is given
+        back, and no old page survives anywhere (deleted rows were already overwritten in place)."""
         db = sqlite3.connect(self.path, timeout=self.busy_ms / 1000, isolation_level=None)
         try:
-            db.execute("PRAGMA incremental_vacuum").fetchall()  # each step frees a page: step them all
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page left in the WAL
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return True
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            return False  # a reader holds a snapshot (bloomr insights): the next roll-up will do it
         finally:
             db.close()
 

@@ -66,7 +66,7 @@ def render_text(report: Report, *, top: int = 20) -> str:
     else:
         lines.append("  (aucun)")
     lines += _heading(f"Recherches sans aucun résultat (vues au moins {report.k} fois ; les autres ne sont jamais montrées)")
-    lines += _words(((z.query + (f"  → {', '.join(z.understood)}" if z.understood else "  (pas compris)"), z.count)
+    lines += _words(((z.query + (f"  → {_cut(', '.join(z.understood), 60)}" if z.understood else "  (pas compris)"), z.count)
                      for z in report.zero_result), top)
     lines += _heading("Couverture du ROME par grand domaine : fiches avec témoignage / fiches cherchées / toutes les fiches")
     lines.append(f"  {'grand domaine':<{WIDTH}}  {'recherches':>10}  {'trouvé':>6}  {'couvertes':>9} / cherchées / toutes")
