@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from insights import french
-from insights.charts import RECRUITS, demand_chart, recruiting_chart
+from insights.charts import NARROW, RECRUITS, demand_chart, recruiting_chart
 from insights.report import INTEREST_KINDS, UNMET_MAX_TESTIMONIALS, Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -49,7 +49,9 @@ def render_html(report: Report) -> str:
         r=report,
         period=french.span(report.since, report.until),
         demand=demand_chart(report.sectors),
+        demand_narrow=demand_chart(report.sectors, NARROW),
         recruits=recruiting_chart(report.unmet),
+        recruits_narrow=recruiting_chart(report.unmet, NARROW),
         recruits_shown=min(RECRUITS, len(report.unmet)),
         unmet_table=report.unmet[:UNMET_TABLE],
         none_count=sum(1 for f in report.unmet if f.testimonials == 0),

@@ -141,7 +141,7 @@ def test_k_threshold_through_the_report(site: tuple[Starlette, Path], understood
     )
     report = json.loads(done.stdout)
     assert report["searches"] == 2 * K
-    assert report["zero_result"] == [{"query": "xqzzykw", "count": K}]
+    assert [{"query": z["query"], "count": z["count"]} for z in report["zero_result"]] == [{"query": "xqzzykw", "count": K}]
     assert "kwyjibo" not in done.stdout
     assert {"rome": "D1102", "label": "Boulanger / Boulangère", "searches": 1, "testimonials": 1} in [
         {key: item[key] for key in ("rome", "label", "searches", "testimonials")} for item in report["unmet"]
