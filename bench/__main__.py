@@ -81,7 +81,34 @@ MIX: tuple[Query, ...] = (
     Query("browse", ""),
     Query("browse", "", {"country": ("BE",)}),
     Query("deep page", "travail", page=50),
+    Query("youth word", "véto"),
+    Query("profession + place", "infirmière bretagne"),
+    Query("interest", "je veux travailler avec les animaux"),
+    Query("place", "Bretagne"),
+    Query("lacking job", "astronaute"),
 )
+"""What visitors search most; the serving load adds a long tail composed from ``tail_words`` and
+``tail_filters`` (``bench.load``)."""
+
+
+def tail_words(choices: Any) -> list[str]:
+    """Words a visitor might type: the generator's vocabulary and the job titles it writes."""
+    from bench import words as banks
+
+    found: dict[str, None] = {}
+    for values in banks.BANKS.values():
+        for value in values:
+            for word in value.replace("’", " ").replace("'", " ").split():
+                if len(word) >= 4 and word.isalpha():
+                    found.setdefault(word.lower(), None)
+    for profession in list(choices.taxonomy.professions.values())[:400]:
+        found.setdefault(profession.label.split(" /")[0].split()[0].lower(), None)
+    return sorted(found)
+
+
+def tail_filters(labels: Mapping[str, Any]) -> list[str]:
+    """``name=value`` pairs a visitor might tick: every region, sector and theme of the generation."""
+    return [f"{facet}={value}" for facet in ("sector", "region", "theme") for value in sorted(labels.get(facet, {}))]
 
 
 def log(message: str) -> None:
@@ -244,7 +271,8 @@ def run_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
     reason = "skipped (--no-serve)" if args.no_serve else serve.available()
     if reason is None:
         log(f"[{docs}] serving: bloomr serve --workers {args.workers}, wrk {args.users} users for {args.duration} s…")
-        served = serve.measure(index_dir, [q.path() for q in MIX], duration=args.duration, users=args.users,
+        served = serve.measure(index_dir, [q.path() for q in MIX], words=tail_words(choices),
+                               filters=tail_filters(labels), duration=args.duration, users=args.users,
                                workers=args.workers)
     else:
         log(f"[{docs}] serving not measured: {reason}")

@@ -47,14 +47,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rome", type=Path, default=default_rome_dir())
     args = parser.parse_args(argv)
 
+    from bench.generate import TAXONOMY_DIR
     from indexer.build import build_index  # after argument parsing: --help stays instant
+    from indexer.lexicon import taxonomy_lexicon
 
     started = time.perf_counter()
     choices = load_choices(args.rome)
     items = list(testimonials(args.docs, seed=args.seed, choices=choices))
     generate_s = time.perf_counter() - started
     corpus_rss = rss_mb()
-    report = build_index(items, args.index, labels=choices.taxonomy.labels(used=items), procs=args.procs)
+    lexicon = taxonomy_lexicon(TAXONOMY_DIR, choices.taxonomy)  # what queries are understood with, as `bloomr index` does
+    report = build_index(items, args.index, labels=choices.taxonomy.labels(used=items), procs=args.procs, lexicon=lexicon)
     print(json.dumps({
         "docs": report.indexed,
         "build_s": round(report.duration_s, 3),

@@ -1,12 +1,14 @@
 """Serving figures: ``bloomr serve`` in a subprocess on 127.0.0.1, driven by ``wrk``.
 
-``measure(index_dir, paths, duration=60, users=20)`` starts the server, requests every path of
-the query mix once (so that every worker has opened the generation and warmed its caches),
-reads the RSS of the server's process tree, then runs ``wrk`` with ``users`` connections on
-the HTML results pages and returns::
+``measure(index_dir, paths, words=…, filters=…, duration=60, users=20)`` starts the server,
+requests every path of the query mix once (so that every worker has opened the generation and
+warmed its caches), reads the RSS of the server's process tree, then runs ``wrk`` with
+``users`` connections on HTML results pages — the popular ``paths`` and a long tail of searches
+composed from ``words`` and ``filters`` (``bench.load``) — and returns::
 
     {"serve_rss_mb": 310.5, "page_p50_ms": 21.0, "page_p95_ms": 80.2, "page_p99_ms": 140.9,
-     "page_rps": 180.3, "requests": 10818, "errors": 0, "workers": 2, "duration_s": 60}
+     "page_rps": 180.3, "requests": 10818, "errors": 0, "workers": 2, "duration_s": 60,
+     "unique_share": 0.38, "cache_hit_rate": 0.55}
 
 ``available()`` says why serving cannot be measured (no web app yet, no wrk), or None.
 """
@@ -27,22 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-LUA = """
-local paths = {%s}
-local counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('BENCHJSON {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, ' ..
-    '"p99_us": %%d, "max_us": %%d, "connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    latency.max, e.connect, e.read, e.write, e.status, e.timeout))
-end
-"""
-
+from bench import load
 
 def available() -> str | None:
     """None when serving can be measured, else the reason it cannot."""
@@ -118,8 +105,8 @@ def _get(url: str) -> int:
         return int(exc.code)
 
 
-def measure(index_dir: Path, paths: Sequence[str], *, duration: int = 60, users: int = 20, workers: int = 2,
-            threads: int = 1) -> dict[str, Any]:
+def measure(index_dir: Path, paths: Sequence[str], *, words: Sequence[str], filters: Sequence[str],
+            duration: int = 60, users: int = 20, workers: int = 2, threads: int = 1) -> dict[str, Any]:
     """Start the server, warm it with the mix, read its RSS, load it with wrk; stop it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -137,7 +124,7 @@ def measure(index_dir: Path, paths: Sequence[str], *, duration: int = 60, users:
             warm_errors += sum(1 for p in paths if _get(base + p) != 200)
         rss = tree_rss_mb(proc.pid)
         script = Path(tempfile.mkdtemp(prefix="bloomr-wrk-")) / "mix.lua"
-        script.write_text(LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
+        script.write_text(load.script(paths, words, filters), encoding="utf-8")
         run = subprocess.run(
             ["wrk", f"-t{threads}", f"-c{users}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), base],
             capture_output=True, text=True, check=False,
@@ -167,4 +154,6 @@ def measure(index_dir: Path, paths: Sequence[str], *, duration: int = 60, users:
         "workers": workers,
         "users": users,
         "duration_s": duration,
+        "unique_share": round(int(figures["unique"]) / max(int(figures["requests"]), 1), 3),
+        "cache_hit_rate": round(int(figures["hits"]) / max(int(figures["hits"]) + int(figures["misses"]), 1), 3),
     }

@@ -69,9 +69,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         _out()
     _out("Corpus : " + format_summary(summary) + ".")
     if report.errors:
-        _out(f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s).")
+        _out(f"{report.error_count} erreur(s), {report.warning_count} avertissement(s).")
         return 1
-    _out(f"Aucune erreur ({len(report.warnings)} avertissement(s)).")
+    _out(f"Aucune erreur ({report.warning_count} avertissement(s)).")
     return 0
 
 
@@ -96,11 +96,14 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         for problem in exc.problems:
             _err(problem)
         raise
+    for notice in report.warnings:
+        if notice.field == "taxonomy":  # the shipped taxonomy stood in for a missing one
+            _out(str(notice))
     _out(f"Génération {built.generation} en service ({settings.index}).")
     if args.update:
         _out(f"  ajoutés {built.added}, modifiés {built.changed}, retirés {built.removed}")
     _out(
-        f"  indexés {built.indexed} · retirés ignorés {built.withdrawn_skipped} · avertissements {len(report.warnings)}"
+        f"  indexés {built.indexed} · retirés ignorés {built.withdrawn_skipped} · avertissements {report.warning_count}"
         f" · durée {built.duration_s:.2f} s · {built.docs_per_s:,.0f} doc/s · taille {_size(built.size_bytes)}"
     )
     if built.previous:
@@ -122,13 +125,25 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
     """Withdraw a testimonial at once and for good. Example: bloomr withdraw audrey-consultante"""
+    from indexer.french import NBSP, NNBSP, quoted
     from indexer.pipeline import withdraw
+    from search.layout import LEDGER
 
     done = withdraw(settings.index, args.id, corpus_dir=settings.corpus)
     _out(f"Témoignage « {done.id} » retiré le {done.time}.")
     _out(f"  générations purgées : {', '.join(done.generations) or 'aucune'}")
+    mark, json_mark = quoted("status: withdrawn"), quoted('"status": "withdrawn"')
     if done.corpus_file:
-        _out(f"  fichier marqué « status: withdrawn » : {done.corpus_file}")
+        _out(f"  fichier marqué {mark} (relu){NBSP}: {done.corpus_file}")
+    elif done.corpus_problem is None:
+        _out(f"  aucun fichier de {settings.corpus} ne le contient{NBSP}: rien à marquer")
+    else:
+        _err(f"bloomr{NBSP}: le fichier du corpus n’a pas pu être marqué {mark}{NBSP}: {done.corpus_problem}.")
+        _err(f"  Le témoignage est retiré de cet index, et {LEDGER} l’écarte de ses reconstructions{NNBSP}; mais un"
+             " index construit ailleurs depuis ce corpus le publierait de nouveau.")
+        _err(f"  Remède{NBSP}: ajoutez vous-même la ligne {mark} à son en-tête (ou {json_mark}"
+             " à son enregistrement JSON), puis vérifiez avec bloomr check.")
+        return 1
     return 0
 
 
@@ -239,6 +254,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the website on http://HOST:PORT. Example: bloomr serve --port 8000"""
     import uvicorn
 
+    from web.server import GuardedH11Protocol
+
     os.environ["BLOOMR_INDEX"] = str(settings.index)
     os.environ["BLOOMR_CORPUS"] = str(settings.corpus)
     host = args.host or settings.host
@@ -252,8 +269,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers or settings.workers,
         log_level="warning",
         access_log=False,
+        http=GuardedH11Protocol,  # a head deadline, a cap on idle connections, a French 400 (web/server.py)
         timeout_keep_alive=5,
-        limit_concurrency=200,
+        # No limit_concurrency: uvicorn counts open connections there, so idle sockets would turn
+        # every visitor away; requests in progress are capped by web.security.GuardMiddleware.
         h11_max_incomplete_event_size=16 * 1024,
         server_header=False,
     )

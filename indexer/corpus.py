@@ -20,17 +20,18 @@ from __future__ import annotations
 import difflib
 import hashlib
 import importlib
-import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+from indexer.french import NBSP, NNBSP, count
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
-from indexer.model import CorpusReport, Problem, Sections, Testimonial
+from indexer.jsonl import numbered_lines, parse_record
+from indexer.model import OMITTED, CorpusReport, Problem, Sections, Testimonial
 from indexer.synonyms import SYNONYMS_FILE, load_synonyms
 from indexer.taxonomy import Profession, Region, Taxonomy, fold, load_taxonomy
 from search.errors import CorpusError
@@ -39,16 +40,20 @@ from search.sections import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_TITLES
 MAX_FILE_BYTES = 256 * 1024
 """Largest testimonial file (and largest JSON Lines record)."""
 MAX_JSONL_BYTES = 64 * 1024 * 1024
+MAX_PROBLEMS_PER_FILE = 100
+"""Problems kept per file; the others are only counted (a file of 2 million bad lines stays 100 lines)."""
 MAX_JSON_DEPTH = 3
 ID_RULE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RULE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 KNOWN_KEYS = ("name", "profession", "rome", "region", "country", "themes", "published", "status")
 REQUIRED_KEYS = ("name", "profession", "region", "published")
 STATUSES = ("published", "withdrawn")
-_HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+SHIPPED_TAXONOMY = Path(__file__).resolve().parent.parent / "corpus" / "taxonomy"
+"""The repository's taxonomy, found from this file (not from the working directory)."""
 _SECTION_BY_KEY = {fold(title): key for key, title in SECTION_TITLES.items()}
 
 InferThemes = Callable[[str], tuple[str, ...]]
+Found = Iterable[tuple[Testimonial | None, list[Problem]]]
 
 
 def _theme_inferrer() -> InferThemes | None:
@@ -77,19 +82,75 @@ class _Record:
         self.problems.append(Problem(self.path, line, message, remedy, "warning", field))
 
 
+class _FileProblems:
+    """The problems of one file: the first ``MAX_PROBLEMS_PER_FILE`` kept, the others counted."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.kept: list[Problem] = []
+        self.omitted = {"error": 0, "warning": 0}
+        self.first_omitted_line = 0
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            if len(self.kept) < MAX_PROBLEMS_PER_FILE:
+                self.kept.append(problem)
+                continue
+            self.omitted[problem.severity] += 1
+            self.first_omitted_line = self.first_omitted_line or problem.line
+
+    def close(self) -> list[Problem]:
+        """The kept problems, then one line standing for the omitted ones, if any."""
+        errors, warnings = self.omitted["error"], self.omitted["warning"]
+        if not errors and not warnings:
+            return self.kept
+        if errors and warnings:
+            what = f"{count(errors + warnings, 'autre problème', 'autres problèmes')} dans ce fichier" \
+                   f" ({count(errors, 'erreur', 'erreurs')}, {count(warnings, 'avertissement', 'avertissements')})"
+        elif errors:
+            what = f"{count(errors, 'autre erreur', 'autres erreurs')} dans ce fichier"
+        else:
+            what = f"{count(warnings, 'autre avertissement', 'autres avertissements')} dans ce fichier"
+        summary = Problem(
+            self.shown, self.first_omitted_line, f"… et {what}",
+            f"corrigez d’abord les premières lignes signalées{NBSP}: une même cause (un fichier qui n’est pas au"
+            f" format attendu{NNBSP}?) en produit souvent des milliers",
+            "error" if errors else "warning", OMITTED,
+        )
+        return [*self.kept, summary]
+
+
+def taxonomy_dir_of(corpus_dir: Path) -> Path:
+    """``corpus_dir/taxonomy``, or the shipped taxonomy when the corpus has no ``taxonomy/`` at all."""
+    own = Path(corpus_dir) / "taxonomy"
+    return SHIPPED_TAXONOMY if not own.exists() and not own.is_symlink() and SHIPPED_TAXONOMY.is_dir() else own
+
+
 def load_corpus(
     corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Path | None = None
 ) -> CorpusReport:
-    """Read and check the whole corpus; never raises for a corpus problem, reports it."""
+    """Read and check the whole corpus; never raises for a corpus problem, reports it.
+
+    Without ``taxonomy_dir``, the corpus's own ``taxonomy/``, else the shipped one (with a warning).
+    """
     corpus_dir = Path(corpus_dir)
-    taxonomy_dir = corpus_dir / "taxonomy" if taxonomy_dir is None else Path(taxonomy_dir)
+    notices: tuple[Problem, ...] = ()
+    if taxonomy_dir is None:
+        taxonomy_dir = taxonomy_dir_of(corpus_dir)
+        if taxonomy_dir == SHIPPED_TAXONOMY and corpus_dir.resolve() != SHIPPED_TAXONOMY.parent:
+            own = corpus_dir / "taxonomy"
+            notices = (Problem(
+                str(own), 1, f"pas de dossier taxonomy/ dans ce corpus{NBSP}: taxonomie livrée utilisée ({SHIPPED_TAXONOMY})",
+                f"ajoutez {own}/ pour en utiliser une autre", "warning", "taxonomy",
+            ),)
+    taxonomy_dir = Path(taxonomy_dir)
     try:
         taxonomy = load_taxonomy(taxonomy_dir, rome_dir=rome_dir)
     except CorpusError as exc:
         return CorpusReport((), (Problem(str(taxonomy_dir), 1, exc.message, exc.remedy, field="taxonomy"),))
     report = check_corpus(corpus_dir, taxonomy)
     _, words = load_synonyms(taxonomy_dir / SYNONYMS_FILE, taxonomy)  # how youths ask: checked with the corpus
-    return CorpusReport(report.testimonials, report.problems + words) if words else report
+    return replace(report, problems=notices + report.problems + words)
 
 
 def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
@@ -98,10 +159,11 @@ def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
     folder = corpus_dir / "testimonials"
     problems: list[Problem] = []
     testimonials: list[Testimonial] = []
+    omitted = {"error": 0, "warning": 0}
     if folder.is_symlink() or not folder.is_dir():
-        remedy = "le dossier testimonials/ doit être un vrai dossier dans le corpus"
+        remedy = "le dossier testimonials/ doit être un vrai dossier dans le corpus" + _at_root(corpus_dir, folder)
         what = "est un lien symbolique" if folder.is_symlink() else "est introuvable"
-        return CorpusReport((), (Problem(str(folder), 1, f"le dossier des témoignages {what}", remedy),))
+        return CorpusReport((), (Problem(str(folder), 1, f"le dossier des témoignages {what}", remedy, field="corpus"),))
     root = corpus_dir.resolve()
     seen: dict[str, str] = {}
     with os.scandir(folder) as entries:
@@ -122,23 +184,52 @@ def check_corpus(corpus_dir: Path, taxonomy: Taxonomy) -> CorpusReport:
             continue
         source = path.relative_to(corpus_dir).as_posix()
         if name.endswith(".md"):
-            found = _read_markdown(path, shown, source, taxonomy)
+            found: Found = _read_markdown(path, shown, source, taxonomy)
         else:
             found = _read_jsonl(path, shown, source, taxonomy)
+        file_problems = _FileProblems(shown)
         for testimonial, record_problems in found:
-            problems.extend(record_problems)
+            file_problems.add(record_problems)
             if testimonial is None:
                 continue
             where = f"{shown}:{testimonial.source_line}" if name.endswith(".jsonl") else shown
             if testimonial.id in seen:
-                problems.append(Problem(
+                file_problems.add([Problem(
                     shown, testimonial.source_line, f"identifiant « {testimonial.id} » en double (déjà dans {seen[testimonial.id]})",
                     "donnez un identifiant unique à l’un des deux témoignages", field="id",
-                ))
+                )])
                 continue
             seen[testimonial.id] = where
             testimonials.append(testimonial)
-    return CorpusReport(tuple(testimonials), tuple(problems))
+        problems.extend(file_problems.close())
+        for severity, n in file_problems.omitted.items():
+            omitted[severity] += n
+    if not any(p.severity == "error" for p in problems):
+        problems.extend(_nothing_to_publish(corpus_dir, folder, testimonials))
+    return CorpusReport(tuple(testimonials), tuple(problems), omitted["error"], omitted["warning"])
+
+
+def _nothing_to_publish(corpus_dir: Path, folder: Path, testimonials: list[Testimonial]) -> list[Problem]:
+    """An error when no testimonial would be published: an empty index cannot be served."""
+    if any(not t.withdrawn for t in testimonials):
+        return []
+    if testimonials:
+        withdrawn = count(len(testimonials), "retiré", "retirés")
+        return [Problem(str(folder), 1, f"aucun témoignage publié dans ce dossier ({withdrawn})",
+                        f"publiez-en au moins un (status: published){NBSP}: un index vide ne peut pas être servi", field="corpus")]
+    remedy = "ajoutez-y des fichiers .md ou .jsonl" + _at_root(corpus_dir, folder)
+    return [Problem(str(folder), 1, "aucun témoignage dans ce dossier", remedy, field="corpus")]
+
+
+def _at_root(corpus_dir: Path, folder: Path) -> str:
+    """`` ; bulk.jsonl est à la racine du corpus (corpus) : déplacez-le dans corpus/testimonials/``, or "" (with
+    the non-breaking spaces of French typography)."""
+    names = sorted(p.name for p in corpus_dir.glob("*") if p.suffix in (".md", ".jsonl") and p.is_file())
+    if not names:
+        return ""
+    shown = ", ".join(names[:5]) + (f" et {len(names) - 5} autres" if len(names) > 5 else "")
+    verb, pronoun = ("est", "le") if len(names) == 1 else ("sont", "les")
+    return f"{NNBSP}; {shown} {verb} à la racine du corpus ({corpus_dir}){NBSP}: déplacez-{pronoun} dans {folder}/"
 
 
 def _read_bytes(path: Path, shown: str, limit: int) -> tuple[str | None, bytes, list[Problem]]:
@@ -177,6 +268,18 @@ def _read_markdown(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> l
     return [(replace(testimonial, source=source, source_line=1, content_hash=hashlib.sha256(raw).hexdigest()), record.problems)]
 
 
+def section_of(line: str) -> str | None:
+    """The section key a ``##`` heading line names (``"## Mon métier ##"`` -> ``"metier"``), else None.
+
+    Plain string operations, linear in the line: the pattern they replace backtracked cubically
+    on ``## a`` followed by thousands of spaces.
+    """
+    if not line.startswith("##") or line.startswith("###"):
+        return None
+    title = line[2:].strip().rstrip("#")  # optional closing hashes, as in ATX headings
+    return _SECTION_BY_KEY.get(fold(title))
+
+
 def _split_sections(body: str, first_line: int, record: _Record) -> dict[str, tuple[str, int]]:
     """``## Mon métier`` … -> ``{"metier": (text, heading line)}``; other headings stay text."""
     sections: dict[str, tuple[list[str], int]] = {}
@@ -184,8 +287,7 @@ def _split_sections(body: str, first_line: int, record: _Record) -> dict[str, tu
     preamble_line = 0
     for offset, line in enumerate(body.splitlines()):
         number = first_line + offset
-        match = _HEADING.match(line)
-        key = _SECTION_BY_KEY.get(fold(match.group(1))) if match else None
+        key = section_of(line)
         if key is not None:
             if key in sections:
                 record.error(number, f"section « {SECTION_TITLES[key]} » en double (déjà ligne {sections[key][1]})", "fusionnez les deux sections", key)
@@ -201,17 +303,31 @@ def _split_sections(body: str, first_line: int, record: _Record) -> dict[str, tu
     return {key: ("\n".join(lines).strip(), number) for key, (lines, number) in sections.items()}
 
 
-def _read_jsonl(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> list[tuple[Testimonial | None, list[Problem]]]:
-    text, raw, problems = _read_bytes(path, shown, MAX_JSONL_BYTES)
-    if text is None:
-        return [(None, problems)]
-    out: list[tuple[Testimonial | None, list[Problem]]] = []
-    for number, line_bytes in enumerate(raw.splitlines(), start=1):
+def _read_jsonl(path: Path, shown: str, source: str, taxonomy: Taxonomy) -> Iterator[tuple[Testimonial | None, list[Problem]]]:
+    """One record at a time, read as a stream: memory holds a line, not the file and its lines."""
+    size = path.stat().st_size
+    if size > MAX_JSONL_BYTES:
+        yield None, [Problem(shown, 1, f"fichier trop volumineux ({size // 1024} Ko, maximum {MAX_JSONL_BYTES // 1024} Ko)", "découpez le fichier", field="size")]
+        return
+    for number, line_bytes in numbered_lines(path, max_line=MAX_FILE_BYTES):
+        record = _Record(shown, number)
+        if line_bytes is None:
+            record.error(number, f"enregistrement trop volumineux (maximum {MAX_FILE_BYTES // 1024} Ko)", "raccourcissez ce témoignage", "size")
+            yield None, record.problems
+            continue
+        if number == 1 and line_bytes.startswith(b"\xef\xbb\xbf"):
+            record.error(1, "marque d’ordre des octets (BOM) en début de fichier", "enregistrez le fichier en UTF-8 sans BOM", "encoding")
+            yield None, record.problems
+            return
         if not line_bytes.strip():
             continue
-        record = _Record(shown, number)
-        out.append((_jsonl_record(record, line_bytes, taxonomy, source), record.problems))
-    return out
+        try:
+            line_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            record.error(number, "texte qui n’est pas de l’UTF-8 valide", "enregistrez le fichier en UTF-8", "encoding")
+            yield None, record.problems
+            continue
+        yield _jsonl_record(record, line_bytes, taxonomy, source), record.problems
 
 
 def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source: str) -> Testimonial | None:
@@ -220,7 +336,7 @@ def _jsonl_record(record: _Record, line_bytes: bytes, taxonomy: Taxonomy, source
         record.error(line, f"enregistrement trop volumineux (maximum {MAX_FILE_BYTES // 1024} Ko)", "raccourcissez ce témoignage", "size")
         return None
     try:
-        data = json.loads(line_bytes.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        data = parse_record(line_bytes)
     except (ValueError, RecursionError) as exc:
         record.error(line, f"ligne JSON invalide ({exc})", "une ligne = un objet JSON complet", "json")
         return None
@@ -283,7 +399,7 @@ def _build(record: _Record, identifier: str, fields: dict[str, Field], sections:
             record.error(found.line, f"champ « {key} » vide", f"renseignez « {key} » ou retirez la ligne" if key not in REQUIRED_KEYS else f"renseignez « {key} »", key)
         elif isinstance(found.value, str):
             text[key] = found.value
-    status = text.get("status", "published")
+    status = _status_of(fields)
     if status not in STATUSES:
         record.error(fields["status"].line, f"statut « {status} » inconnu", f"écrivez « published » ou « withdrawn »{_closest(status, STATUSES)}", "status")
         status = "published"
@@ -327,6 +443,37 @@ def _build(record: _Record, identifier: str, fields: dict[str, Field], sections:
         sections=Sections(**{key: body for key, (body, _) in sections.items()}) if all(k in sections for k in REQUIRED_SECTIONS) else Sections("", ""),
         status="withdrawn" if status == "withdrawn" else "published",
     )
+
+
+def _status_of(fields: dict[str, Field]) -> str:
+    """The status a record is read with: its non-empty single value, else ``published``."""
+    found = fields.get("status")
+    return found.value if found is not None and isinstance(found.value, str) and found.value else "published"
+
+
+def read_status(path: Path, doc_id: str) -> str | None:
+    """The status the loader reads for ``doc_id`` in one .md or .jsonl file (``"withdrawn"``…),
+    or None when the file does not hold that record in a readable form. No taxonomy needed::
+
+        read_status(Path("corpus/testimonials/audrey.md"), "audrey")  # "published"
+    """
+    if path.suffix == ".md":
+        if path.name[: -len(".md")] != doc_id:
+            return None
+        text, _, _ = _read_bytes(path, str(path), MAX_FILE_BYTES)
+        try:
+            return None if text is None else _status_of(parse_front_matter(text).fields)
+        except FrontMatterError:
+            return None
+    for _, line_bytes in numbered_lines(path, max_line=MAX_FILE_BYTES):
+        try:
+            data = parse_record(line_bytes) if line_bytes else None
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(data, dict) and data.get("id") == doc_id:
+            value = data.get("status")
+            return _status_of({"status": Field(value.strip(), 1)} if isinstance(value, str) else {})
+    return None
 
 
 def _country(record: _Record, fields: dict[str, Field], text: dict[str, str], taxonomy: Taxonomy) -> str | None:
@@ -436,19 +583,6 @@ def _suggest_id(text: str) -> str:
     return "-".join(fold(text).split()) or "prenom-metier"
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"clé « {key} » en double")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"valeur « {name} » refusée")
-
-
 def _depth(value: Any, level: int = 1) -> int:
     if isinstance(value, dict):
         return max([_depth(v, level + 1) for v in value.values()], default=level)
@@ -469,8 +603,8 @@ def summarize(report: CorpusReport) -> dict[str, int]:
         "countries": len({t.country for t in published if t.country}),
         "regions": len({t.region for t in published if t.region}),
         "themes": len({theme for t in published for theme in t.themes}),
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
+        "errors": report.error_count,
+        "warnings": report.warning_count,
     }
 
 

@@ -81,12 +81,20 @@ class Problem:
         return f"{self.path}:{self.line}: {prefix}{self.message}{tail}"
 
 
+OMITTED = "omitted"
+"""``Problem.field`` of the line standing for the problems of a file left out past a cap
+(« … et 199 900 autres erreurs dans ce fichier »); ``CorpusReport`` still counts them."""
+
+
 @dataclass(frozen=True)
 class CorpusReport:
-    """Everything ``load_corpus`` found: the valid testimonials and every problem."""
+    """Everything ``load_corpus`` found: the valid testimonials and the problems, at most a
+    hundred per file (``omitted_errors`` and ``omitted_warnings`` count the others)."""
 
     testimonials: tuple[Testimonial, ...]
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    omitted_errors: int = 0
+    omitted_warnings: int = 0
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -95,6 +103,16 @@ class CorpusReport:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, those left out of ``problems`` included."""
+        return sum(1 for p in self.errors if p.field != OMITTED) + self.omitted_errors
+
+    @property
+    def warning_count(self) -> int:
+        """Every warning found, those left out of ``problems`` included."""
+        return sum(1 for p in self.warnings if p.field != OMITTED) + self.omitted_warnings
 
     @property
     def ok(self) -> bool:

@@ -5,17 +5,15 @@ The CLI only parses arguments, calls these functions and prints what they return
 
 from __future__ import annotations
 
-import json
-import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from indexer import generations as gens
 from indexer.build import BuildReport, Progress, build_index, purge, read_sources, rollback, update_index
-from indexer.corpus import load_corpus
+from indexer.corpus import load_corpus, taxonomy_dir_of
 from indexer.lexicon import taxonomy_lexicon
+from indexer.marking import Marking, mark_withdrawn
 from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
 from search import ledger
@@ -24,7 +22,7 @@ from search.layout import CURRENT, PREVIOUS
 
 
 def _taxonomy_dir(corpus_dir: Path, taxonomy_dir: Path | None) -> Path:
-    return taxonomy_dir if taxonomy_dir is not None else corpus_dir / "taxonomy"
+    return taxonomy_dir if taxonomy_dir is not None else taxonomy_dir_of(corpus_dir)
 
 
 def validate(corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Path | None = None) -> CorpusReport:
@@ -32,7 +30,7 @@ def validate(corpus_dir: Path, *, taxonomy_dir: Path | None = None, rome_dir: Pa
     report = load_corpus(corpus_dir, taxonomy_dir=taxonomy_dir, rome_dir=rome_dir)
     if not report.ok:
         raise CorpusError(
-            f"Le corpus contient {len(report.errors)} erreur(s) ; rien n’a été construit.",
+            f"Le corpus contient {report.error_count} erreur(s) ; rien n’a été construit.",
             problems=[str(p) for p in report.errors],
             remedy="Corrigez-les (bloomr check les liste toutes) ; l’index en service est inchangé.",
         )
@@ -72,51 +70,9 @@ def index_corpus(
 class Withdrawal:
     id: str
     time: str
-    corpus_file: str | None
+    corpus_file: str | None  # marked and read back withdrawn
     generations: tuple[str, ...]
-
-
-_STATUS_LINE = re.compile(r"^status\s*:.*$", re.MULTILINE)
-
-
-def _mark_markdown(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return
-    end = text.find("\n---", 3)
-    if end < 0:
-        return
-    head, rest = text[:end], text[end:]
-    if _STATUS_LINE.search(head):
-        head = _STATUS_LINE.sub("status: withdrawn", head, count=1)
-    else:
-        head = head.rstrip("\n") + "\nstatus: withdrawn"
-    _write_atomic(path, head + rest)
-
-
-def _mark_jsonl(path: Path, doc_id: str) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    out: list[str] = []
-    for line in lines:
-        try:
-            record = json.loads(line)
-        except ValueError:
-            out.append(line)
-            continue
-        if isinstance(record, dict) and record.get("id") == doc_id:
-            record["status"] = "withdrawn"
-            line = json.dumps(record, ensure_ascii=False) + "\n"
-        out.append(line)
-    _write_atomic(path, "".join(out))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    corpus_problem: str | None = None  # the corpus file that could not be marked, and why
 
 
 def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) -> Withdrawal:
@@ -149,18 +105,7 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
         # From here on the testimonial is hidden from every reader (the ledger); the corpus is
         # marked before the purge, so that a purge that fails still leaves a corpus that never
         # publishes it again.
-        marked: str | None = None
-        source = sources.get(doc_id)
-        if corpus_dir is not None and source:
-            path = Path(source) if os.path.isabs(source) else corpus_dir / source
-            if not path.exists() and (corpus_dir / "testimonials" / Path(source).name).exists():
-                path = corpus_dir / "testimonials" / Path(source).name
-            if path.is_file() and not path.is_symlink():
-                if path.suffix == ".jsonl":
-                    _mark_jsonl(path, doc_id)
-                else:
-                    _mark_markdown(path)
-                marked = str(path)
+        marking = mark_withdrawn(corpus_dir, sources.get(doc_id), doc_id) if corpus_dir is not None else Marking(None, None)
         try:
             touched = tuple(purge(index_dir, doc_id))
         except BuildFailed as exc:
@@ -168,7 +113,7 @@ def withdraw(index_dir: Path, doc_id: str, *, corpus_dir: Path | None = None) ->
                 f"« {doc_id} » est retiré des recherches, mais l’effacement des fichiers de l’index a échoué : {exc.message}",
                 remedy=f"Libérez de l’espace disque puis relancez : bloomr withdraw {doc_id}",
             ) from exc
-        return Withdrawal(id=doc_id, time=stamp, corpus_file=marked, generations=touched)
+        return Withdrawal(doc_id, stamp, marking.path, touched, corpus_problem=marking.problem)
 
 
 def rollback_index(index_dir: Path) -> tuple[str, str]:

@@ -35,7 +35,8 @@ SHARED_WORDS = 6
 
 # Inclusive writing: « Infirmier·ère », « ingénieur·es », « chargé(e) », « étudiant·e·s ».
 _INCLUSIVE = re.compile(r"[^\W\d_][·•‧⋅][^\W\d_]+|[^\W\d_]\((?:e|ne|se|euse|ère|rice|trice|le|fe)\)", re.IGNORECASE)
-_WORD = re.compile(r"\S*[^\W_]\S*")
+_TOKEN = re.compile(r"\S+")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 # Head words that are the same in both genders (« une comptable », « un comptable »).
 _EPICENE_SUFFIXES = (
@@ -96,9 +97,17 @@ def title_gender(profession: str) -> str:
     return "epicene"
 
 
+def _words(text: str) -> list[str]:
+    """Whitespace-separated tokens with at least one letter or digit: ``_words("« Oui » !") == ["Oui"]``.
+
+    Two linear passes; the single pattern ``\\S*[^\\W_]\\S*`` was quadratic on a run of punctuation.
+    """
+    return [token for token in _TOKEN.findall(text) if _LETTER_OR_DIGIT.search(token)]
+
+
 def word_count(t: Testimonial) -> int:
     """Words of the four sections, counted like ``wc -w`` (a token with at least one letter or digit)."""
-    return sum(len(_WORD.findall(text)) for _, text in t.sections.items())
+    return sum(len(_words(text)) for _, text in t.sections.items())
 
 
 def _inclusive(t: Testimonial) -> bool:
@@ -106,7 +115,7 @@ def _inclusive(t: Testimonial) -> bool:
 
 
 def _folded_words(text: str) -> list[str]:
-    return [w.strip(".,;:!?«»()\"“”…—–-").lower().replace("’", "'") for w in _WORD.findall(text)]
+    return [w.strip(".,;:!?«»()\"“”…—–-").lower().replace("’", "'") for w in _words(text)]
 
 
 def shared_sequences(testimonials: Iterable[Testimonial], n: int = SHARED_WORDS) -> list[tuple[str, str, str]]:

@@ -65,7 +65,7 @@ def sync(corpus_dir: Path, rome_dir: Path, taxonomy_dir: Path | None = None) -> 
     tmp = words_path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(words_path)
-    return words_path, data, len(check_corpus(corpus_dir, load_taxonomy(taxonomy_dir)).errors)
+    return words_path, data, check_corpus(corpus_dir, load_taxonomy(taxonomy_dir)).error_count
 
 
 def main(argv: list[str] | None = None) -> int:

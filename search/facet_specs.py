@@ -41,7 +41,8 @@ CHILD_FACET: dict[str, str] = {spec.parent: spec.name for spec in FACETS if spec
 
 MAX_VALUE_LENGTH = 64
 """Characters of one facet value (codes are short; anything longer is not ours)."""
-MAX_VALUES_PER_FACET = 40
-"""Values ticked in one facet."""
-MAX_VALUES_IN_TOTAL = 60
-"""Values ticked across all facets: a counsellor's richest view fits; a 2 MB page does not."""
+MAX_VALUES_IN_TOTAL = 20
+"""Values ticked across all facets: every facet link of a page repeats the whole selection in its
+URL, so a page grows with (links x selection): 120 values made a 2 MB page."""
+MAX_VALUES_PER_FACET = MAX_VALUES_IN_TOTAL
+"""Values ticked in one facet: one facet may hold the whole selection."""

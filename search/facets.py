@@ -93,6 +93,29 @@ def _parent(generation: Generation, facet: str, value: str) -> str | None:
     return value.split("-", 1)[0] if "-" in value else None
 
 
+Catalog = dict[str, tuple[str, str | None, str]]
+"""value -> (label, parent, sort key): what every search lists of a facet value, computed once."""
+
+
+def _catalog(generation: Generation, facet: str) -> Catalog:
+    def build() -> Catalog:
+        values = set(generation.columns[facet].values) | set(generation.labels.get(facet, {}))
+        return {
+            value: (generation.label(facet, value), _parent(generation, facet, value), fold(generation.label(facet, value)))
+            for value in values
+        }
+
+    return generation.store.memo.get(f"facet-catalog-{facet}", build)
+
+
+def _described(generation: Generation, facet: str, value: str) -> tuple[str, str | None, str]:
+    found = _catalog(generation, facet).get(value)
+    if found is None:  # a ticked value the generation does not know: it matches nothing
+        label = generation.label(facet, value)
+        return label, _parent(generation, facet, value), fold(label)
+    return found
+
+
 def facets(generation: Generation, match: BoolArray, filters: Filters) -> dict[str, Facet]:
     """Every facet's values with disjunctive counts for the documents in ``match``."""
     masks = filter_masks(generation, filters)
@@ -103,18 +126,16 @@ def facets(generation: Generation, match: BoolArray, filters: Filters) -> dict[s
         selected = filters.get(facet, ())
         for value in selected:
             counts.setdefault(value, 0)
-        values = [
-            FacetValue(
-                value=value,
-                label=generation.label(facet, value),
-                count=count,
-                selected=value in selected,
-                parent=_parent(generation, facet, value),
-            )
-            for value, count in counts.items()
-        ]
-        values.sort(key=lambda v: (-v.count, fold(v.label), v.value))
-        out[facet] = Facet(name=facet, label=FACET_LABELS[facet], values=tuple(values))
+        described = [(value, count, _described(generation, facet, value)) for value, count in counts.items()]
+        described.sort(key=lambda item: (-item[1], item[2][2], item[0]))
+        out[facet] = Facet(
+            name=facet,
+            label=FACET_LABELS[facet],
+            values=tuple(
+                FacetValue(value, label, count, value in selected, parent)
+                for value, count, (label, parent, _) in described
+            ),
+        )
     return out
 
 

@@ -37,12 +37,14 @@ class FacetColumn:
     values: tuple[str, ...]
     codes: IntArray | None = None
     matrix: BoolArray | None = None
+    positions: Mapping[str, int] = field(default_factory=dict)  # value -> its index in ``values``
+
+    def __post_init__(self) -> None:
+        if not self.positions:
+            object.__setattr__(self, "positions", {v: i for i, v in enumerate(self.values)})
 
     def index_of(self, value: str) -> int:
-        try:
-            return self.values.index(value)
-        except ValueError:
-            return -1
+        return self.positions.get(value, -1)
 
     def mask(self, selected: list[str] | tuple[str, ...]) -> BoolArray:
         """Documents having any of ``selected`` (OR within a facet)."""

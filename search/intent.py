@@ -84,6 +84,18 @@ class Intent:
         return data
 
 
+def _domain_mask(generation: Generation, lex: Lexicon, domains: tuple[str, ...], per_fiche: Mapping[str, int]) -> BoolArray:
+    """Testimonials of the fiches of these domaines professionnels (kept per generation: few are asked)."""
+    cache: dict[tuple[str, ...], BoolArray] = generation.memo.get("domain_masks", dict)
+    found = cache.get(domains)
+    if found is None:
+        codes = [c for c in per_fiche if per_fiche[c] and c in lex.fiches and lex.fiches[c].domain in domains]
+        found = generation.columns["profession"].mask(codes)
+        if len(cache) < 512:
+            cache[domains] = found
+    return found
+
+
 def _within(mask: BoolArray, within: BoolArray | None) -> BoolArray:
     return mask if within is None else mask & within
 
@@ -122,7 +134,7 @@ def interpret(generation: Generation, text: str, ticked: Mapping[str, Iterable[s
     lex = lexicon(generation)
     reading = understand(lex, text) if understood and not lex.empty else Understanding(query=text, text=text)
     column = generation.columns["profession"]
-    per_fiche = column.counts(generation.live)
+    per_fiche = generation.memo.get("per_fiche", lambda: column.counts(generation.live))
     counts = {p.rome: per_fiche.get(p.rome, 0) for p in reading.professions}
     boosts: list[tuple[BoolArray, float]] = []
     profession_mask = None
@@ -150,8 +162,8 @@ def interpret(generation: Generation, text: str, ticked: Mapping[str, Iterable[s
         if (lacking or near) else ()
     if lacking and nearest:
         boosts.append((column.mask([n.rome for n in nearest]), NEAR_BOOST))
-    domains = {lex.fiches[c].domain for c in with_testimonials if c in lex.fiches}
-    domain_mask = column.mask([c for c, f in lex.fiches.items() if f.domain in domains and per_fiche.get(c)]) if domains else None
+    domains = tuple(sorted({lex.fiches[c].domain for c in with_testimonials if c in lex.fiches}))
+    domain_mask = _domain_mask(generation, lex, domains, per_fiche) if domains else None
     return Intent(
         understanding=reading,
         text=reading.text,

@@ -141,9 +141,11 @@ def search(
             match = matcher.match(plan, relaxed=True)
             relaxed = bool(match.any())
     boosts = list(intent.boost_masks)
-    if fiches is not None and not rest_plan.empty:
-        related = fiches if intent.domain_mask is None else fiches | intent.domain_mask
-        boosts.append((related & matcher.match(rest_plan), REST_BOOST))
+    if fiches is not None and not plan.empty:
+        # within the recognised fiches (and their domaines, for the rest of the query), those that
+        # match every word come first: « infirmière de nuit », « méca avion »
+        related = fiches if intent.domain_mask is None or rest_plan.empty else fiches | intent.domain_mask
+        boosts.append((related & matcher.match(plan), REST_BOOST))
     masks = filter_masks(generation, normalized)
     allowed = match & combine(generation, masks)
     total = count(allowed)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bloomr.progress import ProgressPrinter
+from indexer.french import NBSP, NNBSP
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"
@@ -204,3 +205,55 @@ def test_progress_is_a_bar_on_a_terminal() -> None:
     shown = b"".join(chunks).decode("utf-8")
     assert "\r" in shown and "█" in shown and "doc/s" in shown and "reste" in shown
     assert "3/3" in shown
+
+
+# --- an empty corpus, a corpus without taxonomy (issue 13) -------------------------------------
+
+def test_an_empty_corpus_is_refused_by_check_and_index_naming_the_files_at_its_root(tmp_path: Path) -> None:
+    """A .jsonl left at the corpus root passed check (« Aucune erreur ») and broke index in Whoosh."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(GOOD / "taxonomy", corpus / "taxonomy")
+    (corpus / "testimonials").mkdir()
+    shutil.copy(GOOD / "testimonials" / "bulk.jsonl", corpus / "bulk.jsonl")
+    checked = run("check", "--corpus", str(corpus))
+    assert checked.returncode == 1, checked.stdout
+    expected = (
+        f"{corpus / 'testimonials'}:1: aucun témoignage dans ce dossier — ajoutez-y des fichiers .md ou .jsonl{NNBSP};"
+        f" bulk.jsonl est à la racine du corpus ({corpus}){NBSP}: déplacez-le dans {corpus / 'testimonials'}/"
+    )
+    assert expected in checked.stdout.splitlines()
+    assert "Aucune erreur" not in checked.stdout
+    indexed = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert indexed.returncode == 1
+    assert expected in indexed.stderr.splitlines() and "rien n’a été construit" in indexed.stderr
+    assert "NotImplementedError" not in indexed.stderr and "Traceback" not in indexed.stderr
+    assert not (tmp_path / "index" / "current").exists()
+
+
+def test_a_corpus_of_withdrawn_testimonials_only_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(GOOD / "taxonomy", corpus / "taxonomy")
+    (corpus / "testimonials").mkdir()
+    shutil.copy(GOOD / "testimonials" / "xavier-developpeur-retire.md", corpus / "testimonials")
+    checked = run("check", "--corpus", str(corpus))
+    assert checked.returncode == 1
+    assert f"{corpus / 'testimonials'}:1: aucun témoignage publié dans ce dossier (1{NBSP}retiré)" in checked.stdout
+
+
+def test_a_corpus_without_taxonomy_uses_the_shipped_one_and_says_so(tmp_path: Path) -> None:
+    """``--corpus DIR`` without ``taxonomy/`` was refused; the repository's taxonomy is used instead."""
+    corpus = tmp_path / "corpus"
+    (corpus / "testimonials").mkdir(parents=True)
+    shutil.copy(GOOD / "testimonials" / "moussa-boulanger.md", corpus / "testimonials")  # valid under both taxonomies
+    shipped = Path(__file__).resolve().parent.parent / "corpus" / "taxonomy"
+    notice = (  # « attention : » is the prefix every warning has had so far
+        f"{corpus / 'taxonomy'}:1: attention : pas de dossier taxonomy/ dans ce corpus{NBSP}: taxonomie livrée utilisée"
+        f" ({shipped}) — ajoutez {corpus / 'taxonomy'}/ pour en utiliser une autre"
+    )
+    checked = run("check", "--corpus", str(corpus), cwd=tmp_path)  # another working directory: found from the code
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert notice in checked.stdout.splitlines()
+    indexed = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"), cwd=tmp_path)
+    assert indexed.returncode == 0, indexed.stderr
+    assert notice in indexed.stdout.splitlines()
+    assert (tmp_path / "index" / "current").exists()

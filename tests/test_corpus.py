@@ -183,12 +183,19 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
 
 
 def test_withdrawn_testimonial_never_blocks(tmp_path: Path) -> None:
-    report = load_corpus(corpus_of(tmp_path, BAD / "withdrawn-with-errors.md"), taxonomy_dir=TAXONOMY)
+    corpus = corpus_of(tmp_path, BAD / "withdrawn-with-errors.md", GOOD / "testimonials" / "moussa-boulanger.md")
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
     assert report.ok
     (warning,) = report.warnings
     assert (warning.line, warning.field) == (4, "region")
-    (testimonial,) = report.testimonials
-    assert testimonial.withdrawn and testimonial.id == "withdrawn-with-errors"
+    testimonial = next(t for t in report.testimonials if t.withdrawn)
+    assert testimonial.id == "withdrawn-with-errors"
+
+
+def test_withdrawn_testimonials_alone_are_an_empty_corpus(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, BAD / "withdrawn-with-errors.md"), taxonomy_dir=TAXONOMY)
+    assert [p.message for p in report.errors] == ["aucun témoignage publié dans ce dossier (1\u00a0retiré)"]
+    assert "un index vide ne peut pas être servi" in report.errors[0].remedy
 
 
 def test_file_over_256_kb(tmp_path: Path) -> None:
@@ -246,10 +253,26 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
     assert sorted({Path(p.path).name for p in report.errors}) == sorted(names)
 
 
-def test_missing_taxonomy_is_one_clear_problem(tmp_path: Path) -> None:
-    report = load_corpus(corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md"))
+def test_a_corpus_without_taxonomy_uses_the_shipped_one_with_a_warning(tmp_path: Path) -> None:
+    from indexer.corpus import SHIPPED_TAXONOMY
+
+    corpus = corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md")
+    report = load_corpus(corpus)
+    assert report.ok and [t.id for t in report.testimonials] == ["moussa-boulanger"]
+    (notice,) = report.problems
+    assert (notice.path, notice.severity, notice.field) == (str(corpus / "taxonomy"), "warning", "taxonomy")
+    assert f"taxonomie livrée utilisée ({SHIPPED_TAXONOMY})" in notice.message
+
+
+def test_a_missing_taxonomy_given_explicitly_is_one_clear_problem(tmp_path: Path) -> None:
+    report = load_corpus(corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md"), taxonomy_dir=tmp_path / "nowhere")
     (problem,) = report.problems
     assert problem.message.startswith("dossier de taxonomie introuvable") and problem.field == "taxonomy"
+
+
+def test_an_empty_testimonials_folder_is_an_error(tmp_path: Path) -> None:
+    (problem,) = load_corpus(corpus_of(tmp_path), taxonomy_dir=TAXONOMY).problems
+    assert (problem.severity, problem.field, problem.message) == ("error", "corpus", "aucun témoignage dans ce dossier")
 
 
 def test_other_files_are_ignored_with_a_warning(tmp_path: Path) -> None:
@@ -334,3 +357,105 @@ def test_bloomr_check_reports_every_problem_and_fails(tmp_path: Path, capsys: py
     assert f"{corpus}/testimonials/unknown-region.md:4: région « Bretange » inconnue (France) — vouliez-vous dire « Bretagne » ?" in out
     assert f"{corpus}/testimonials/bad-date.md:5: date « 2013-02-30 » invalide — écrivez la date au format AAAA-MM-JJ, par exemple 2013-05-14" in out
     assert any(line.startswith("Corpus : 1 témoignage (1 publié, 0 retiré)") for line in out)
+
+
+# --- linear time on unbounded input (issue 13) -------------------------------------------------
+
+def test_pathological_heading_is_checked_in_linear_time(tmp_path: Path) -> None:
+    """``## a`` + spaces + ``x`` made the heading pattern backtrack cubically (2,000 spaces: 7.8 s).
+
+    The one timing of issue 13: a 64 KB heading is checked in under 1 s (a few ms once linear).
+    """
+    import time
+
+    corpus = corpus_of(tmp_path)
+    valid = VALID.decode("utf-8")
+    heading = "## a" + " " * (64 * 1024) + "x"
+    (corpus / "testimonials" / "heading.md").write_text(valid.replace("## Mon parcours", heading + "\n\n## Mon parcours"))
+    # Job titles lose their parentheses with a pattern that was quadratic on runs of spaces or of « ( ».
+    for name, title in (("spaces", "Boulanger" + " " * 15_000 + "x"), ("parens", "(" * 15_000)):
+        (corpus / "testimonials" / f"{name}.md").write_text(valid.replace("profession: Boulanger", f'profession: "{title}"'))
+    started = time.perf_counter()
+    report = load_corpus(corpus, taxonomy_dir=TAXONOMY)
+    elapsed = time.perf_counter() - started
+    assert [Path(p.path).name for p in report.errors] == ["parens.md", "spaces.md"]
+    (testimonial,) = report.testimonials
+    assert "a" in testimonial.sections.metier.split()  # an unknown heading stays text
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("## Mon métier", "metier"),
+        ("##Mon métier", "metier"),
+        ("##   MON MÉTIER   ##  ", "metier"),
+        ("## Mes conseils aux jeunes #", "conseils"),
+        ("## Pourquoi j'aime mon métier", "passion"),
+        ("### Mon métier", None),
+        ("# Mon métier", None),
+        ("## Mon métier # suite", None),
+        ("Mon métier", None),
+    ],
+)
+def test_section_headings(line: str, key: str | None) -> None:
+    from indexer.corpus import section_of
+
+    assert section_of(line) == key
+
+
+# --- bounded memory: problems capped per file (issue 13) ---------------------------------------
+
+def test_problems_are_capped_per_file_and_memory_stays_bounded(tmp_path: Path) -> None:
+    """A 6 MB file of ``{}`` lines made ``bloomr index`` use 2.2 GB: one problem kept per line."""
+    import tracemalloc
+
+    from indexer.corpus import MAX_PROBLEMS_PER_FILE, check_corpus
+    from indexer.taxonomy import load_taxonomy
+
+    corpus = corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md")
+    (corpus / "testimonials" / "empty-objects.jsonl").write_bytes(b"{}\n" * 200_000)
+    taxonomy = load_taxonomy(TAXONOMY)
+    tracemalloc.start()
+    try:
+        report = check_corpus(corpus, taxonomy)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [t.id for t in report.testimonials] == ["moussa-boulanger"]
+    assert len(report.problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert [p.line for p in report.problems[:3]] == [1, 2, 3]
+    last = report.problems[-1]
+    assert (last.path, last.line, last.severity) == (str(corpus / "testimonials" / "empty-objects.jsonl"), 101, "error")
+    assert last.message == "… et 199\u202f900\u00a0autres erreurs dans ce fichier"
+    assert "premières" in last.remedy
+    assert (report.error_count, report.warning_count) == (200_000, 0)
+    assert peak < 16 * 1024 * 1024, f"{peak / 2**20:.0f} MiB"
+
+
+def test_a_capped_file_is_counted_whole_by_bloomr_check(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bloomr.cli import main
+
+    monkeypatch.delenv("BLOOMR_ROME", raising=False)
+    corpus = corpus_of(tmp_path, GOOD / "testimonials" / "moussa-boulanger.md")
+    shutil.copytree(TAXONOMY, corpus / "taxonomy")
+    (corpus / "testimonials" / "empty-objects.jsonl").write_bytes(b"{}\n" * 1_000)
+    assert main(["check", "--corpus", str(corpus)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert sum(1 for line in out if "empty-objects.jsonl" in line) == 101
+    assert "1000 erreur(s), 0 avertissement(s)." in out
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"a", b"a\n", b"a\r\nb", b"a\rb\r\n", b"\n\n", b"a\r", b"a\r\r\n", b"x\r\n\r\ny\n", "é\u2028x\n".encode()],
+)
+def test_json_lines_are_cut_where_bytes_splitlines_cuts_them(tmp_path: Path, raw: bytes) -> None:
+    """One fact for the loader and the withdraw marker: where a .jsonl file is cut into records."""
+    from indexer.jsonl import cut, numbered_lines
+
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(raw)
+    assert [line for _, line in numbered_lines(path, max_line=1024)] == raw.splitlines()
+    assert b"".join(line + brk for line, brk in cut(raw)) == raw
+    assert [line for line, _ in cut(raw)] == raw.splitlines()

@@ -242,6 +242,18 @@ def test_1000_parameters_are_refused_in_french(client: TestClient) -> None:
         assert_sane(reply)
 
 
+def test_120_facet_values_are_refused_in_french_not_rendered(client: TestClient) -> None:
+    """120 values in a 7.8 KB URL rendered a 2 MB page (issue 13): every toggle URL repeats them."""
+    values = [(facet, f"{facet}-valeur-inconnue-du-corpus-de-test-n{i:06d}") for facet in ("profession", "region", "theme") for i in range(40)]
+    query = urllib.parse.urlencode(values).encode()
+    assert 6_000 < len(query) < 8_192  # under the bound of the whole address
+    for path in PAGES:
+        reply = raw_get(client, path, query)
+        assert reply.status == 400, len(reply.body)
+        assert_sane(reply)
+        assert "au plus" in reply.text and len(reply.body) < 64 * 1024
+
+
 @pytest.mark.parametrize("name", ["page", "page_size"])
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "1e3", "10**9", str(10**9), "1.5", "0x10", "١"])
 def test_bad_page_numbers_are_400_in_french(client: TestClient, name: str, value: str) -> None:

@@ -41,3 +41,24 @@ def test_a_malformed_value_names_the_variable() -> None:
 
 def test_overrides_win_over_environment() -> None:
     assert Settings.from_env({"BLOOMR_INDEX": "/a"}, index=Path("/b")).index == Path("/b")
+
+
+def test_the_reliability_section_states_the_limits_in_force() -> None:
+    """The README's limits are the ones the code enforces (issue 13)."""
+    from indexer.corpus import MAX_PROBLEMS_PER_FILE
+    from web.params import MAX_SELECTED_VALUES, MAX_SELECTION_CHARS
+    from web.security import MAX_BODY, MAX_REQUESTS_IN_PROGRESS
+    from web.server import HEAD_TIMEOUT_S, MAX_IDLE_CONNECTIONS
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Reliability") : text.index("## Benchmarks")]
+    for fact in (
+        f"sent within {HEAD_TIMEOUT_S:.0f} s in total",
+        f"| {MAX_IDLE_CONNECTIONS}; kept alive",
+        f"| {MAX_REQUESTS_IN_PROGRESS} (idle sockets do not count)",
+        f"| {MAX_BODY // 1024} KB (the site is GET only)",
+        f"{MAX_SELECTED_VALUES} selected facet values in total, {MAX_SELECTION_CHARS} characters once in the address",
+        f"keeps its first {MAX_PROBLEMS_PER_FILE} problems",
+        "reverse proxy",
+    ):
+        assert fact in section, fact

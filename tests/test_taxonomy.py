@@ -274,3 +274,40 @@ def test_words_for_a_fiche_rome_json_lacks_are_refused(tmp_path: Path) -> None:
     (target / "professions.yaml").write_text("A9999:\n- Dompteuse de nuages\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="fiche « A9999 » inconnue du ROME"):
         load_taxonomy(target)
+
+
+# --- guessing a profession from its head word: indexed, same answers (issue 13) -----------------
+
+def _guess_by_scanning(tax, text: str):  # type: ignore[no-untyped-def]
+    """The former guess_profession, scanning every title key: the reference for the indexed one."""
+    from indexer.taxonomy import _INCLUSIVE, _PARENS
+
+    counts: dict[str, int] = {}
+    stripped = _INCLUSIVE.sub("", text)
+    for candidate in dict.fromkeys((_PARENS.sub("", stripped), stripped, text)):
+        prefix = fold(candidate)
+        if len(prefix) < 4:
+            continue
+        for key, code in tax.title_keys.items():
+            if key.startswith(prefix + " ") and code in tax.professions:
+                counts[code] = counts.get(code, 0) + 1
+        if counts:
+            break
+    if not counts:
+        return None
+    best = max(counts.values())
+    order = list(tax.title_keys.values())
+    return tax.professions[min((c for c, n in counts.items() if n == best), key=order.index)]
+
+
+@pytest.mark.parametrize("which", ["good", "shipped", "rome"])
+def test_guess_profession_gives_the_answers_of_a_full_scan(which: str) -> None:
+    if which == "rome" and not ROME.is_dir():
+        pytest.skip(f"ROME 4.0 export absent ({ROME})")
+    tax = load_taxonomy(TAXONOMY if which == "good" else SHIPPED_TAXONOMY, rome_dir=ROME if which == "rome" else None)
+    texts = {"Infirmière", "INFIRMIER", "Développeur·se", "Chargé(e)", "Chef", "Rien du tout", "abc", ""}
+    for key in list(tax.title_keys)[:: {"good": 1, "shipped": 5, "rome": 301}[which]]:
+        words = key.split()
+        texts.update((words[0], " ".join(words[:2]), words[0].upper() + "·e", f"{words[0]} (x)"))
+    for text in sorted(texts):
+        assert tax.guess_profession(text) == _guess_by_scanning(tax, text), text

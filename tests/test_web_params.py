@@ -11,9 +11,9 @@ from starlette.datastructures import QueryParams
 
 from search.errors import BadParameter, BadQuery
 from web import urls
-from web.french import long_date, number, plural, quoted
 from search.facet_specs import MAX_VALUES_PER_FACET
 from search.text import clean_text
+from web.french import NBSP, NNBSP, long_date, number, plural, quoted
 from web.params import MAX_QUERY_CHARS, SearchParams, parse_search
 from web.present import safe_snippet
 
@@ -76,7 +76,7 @@ def test_query_length_bound() -> None:
 
 def test_facet_repeated_too_often() -> None:
     many = "&".join(f"region=R{i}" for i in range(MAX_VALUES_PER_FACET + 1))
-    with pytest.raises(BadParameter, match="Trop de valeurs"):
+    with pytest.raises(BadParameter, match="Trop de filtres"):
         parse(many)
 
 
@@ -175,3 +175,46 @@ def test_safe_snippet_trusts_only_mark() -> None:
     assert safe_snippet("un &lt;b&gt; <mark>son</mark>") == "un &lt;b&gt; <mark>son</mark>"
     assert safe_snippet("<script>x</script> <mark>a</mark>") == "&lt;script&gt;x&lt;/script&gt; a"
     assert safe_snippet("<mark>a") == "a"
+
+
+# --- selected facet values, bounded in total (issue 13) -----------------------------------------
+
+def test_selected_values_are_bounded_in_total_across_facets() -> None:
+    """120 values in a 7.8 KB URL rendered a 2 MB page: every toggle URL repeats the selection."""
+    from web.params import MAX_SELECTED_VALUES
+
+    spread = [f"{facet}=V{i}" for i in range(MAX_SELECTED_VALUES) for facet in ("region", "profession", "theme")]
+    parse("&".join(spread[:MAX_SELECTED_VALUES]))
+    with pytest.raises(BadParameter) as caught:
+        parse("&".join(spread[: MAX_SELECTED_VALUES + 1]))
+    assert caught.value.message == f"Trop de filtres sélectionnés (21){NNBSP}; 20 au plus, tous filtres confondus."
+    assert caught.value.remedy == f"Retirez des filtres ou cliquez sur «{NBSP}Tout effacer{NBSP}»."
+
+
+def test_the_selection_is_bounded_in_length_once_in_the_address() -> None:
+    """Long values (64 characters, 9 in the address for each « € ») make long URLs with few values."""
+    from web.params import MAX_SELECTION_CHARS
+
+    parse("&".join(f"region=FR-R{i:02d}" for i in range(20)))  # real codes stay far below the bound
+    hostile = "&".join(f"profession={'%E2%82%AC' * 60}{i}" for i in range(3))
+    with pytest.raises(BadParameter) as caught:
+        parse(hostile)
+    assert caught.value.message.startswith("Les filtres sélectionnés sont trop longs (")
+    assert f"{number(MAX_SELECTION_CHARS)} au plus" in caught.value.message
+
+
+def test_repeated_values_count_once() -> None:
+    parse("&".join(["region=FR-BRE"] * 100))
+
+
+def test_the_openapi_document_states_the_bounds_it_can_state() -> None:
+    from web.openapi import openapi_document
+    from search.facet_specs import FACET_NAMES as FACETS
+    from web.params import MAX_SELECTED_VALUES, MAX_SELECTION_CHARS
+
+    parameters = {p["name"]: p for p in openapi_document()["paths"]["/api/search"]["get"]["parameters"]}
+    for facet in FACETS:
+        assert parameters[facet]["schema"]["maxItems"] == MAX_SELECTED_VALUES
+        description = parameters[facet]["description"]
+        assert f"au plus {MAX_SELECTED_VALUES} valeurs en tout" in description
+        assert f"{number(MAX_SELECTION_CHARS)} caractères" in description

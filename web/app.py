@@ -22,7 +22,6 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -152,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(
             GuardMiddleware,
             render_crash=errors.crash,
+            allowed_hosts=hosts,
             debug=settings.debug,
             body_limits={PATHS[name]: MAX_FORM_BYTES for name in FORMS},
         ),
@@ -159,7 +159,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # level 9's size for half its CPU (pages are CPU-bound, README benchmarks); bodies under
         # 500 bytes are sent as they are (gzip would add more than it saves).
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=6),
-        Middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False),
     ]
     app = Starlette(
         debug=settings.debug,

@@ -44,8 +44,8 @@ HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     ),
     503: (
         "Service indisponible",
-        "Le moteur de recherche n’est pas disponible pour le moment.",
-        "Réessayez dans quelques minutes.",
+        "Le site reçoit trop de demandes en ce moment.",
+        "Réessayez dans quelques secondes.",
     ),
 }
 
@@ -63,7 +63,9 @@ def error_response(
         body = {"error": {"status": status, "type": kind, "message": message, "remedy": remedy}}
         return JSONResponse(body, status_code=status)
     if not title:
-        title = "Recherche impossible" if status == 400 else HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])[0]
+        title = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])[0]
+        if status == 400 and kind != "HTTPException":  # a search the library refused, not a malformed request
+            title = "Recherche impossible"
     try:
         templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(

@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from search.facet_specs import FACET_NAMES, MAX_VALUES_PER_FACET
-from web.params import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_SEED, MAX_VALUE_CHARS, SORTS
+from web.french import number
+from web.params import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    MAX_SEED,
+    MAX_SELECTED_VALUES,
+    MAX_SELECTION_CHARS,
+    MAX_VALUE_CHARS,
+    SORTS,
+)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -48,12 +58,15 @@ def _search_parameters() -> list[dict[str, Any]]:
             {
                 "name": facet,
                 "in": "query",
-                "description": f"Filtre {facet}, répétable (OU entre valeurs, ET entre filtres).",
+                "description": f"Filtre {facet}, répétable (OU entre valeurs, ET entre filtres) ; au plus"
+                f" {MAX_SELECTED_VALUES} valeurs en tout, tous filtres confondus, et {number(MAX_SELECTION_CHARS)}"
+                " caractères une fois écrites dans l’adresse (bornes que ce schéma ne peut pas exprimer :"
+                " au-delà, 400).",
                 "style": "form",
                 "explode": True,
                 "schema": {
                     "type": "array",
-                    "maxItems": MAX_VALUES_PER_FACET,
+                    "maxItems": MAX_SELECTED_VALUES,  # one facet may hold the whole selection
                     "items": {"type": "string", "maxLength": MAX_VALUE_CHARS},
                 },
             }

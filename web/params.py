@@ -14,6 +14,7 @@ ignored (always, on every page), unknown facet values are kept: they simply matc
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
@@ -21,7 +22,7 @@ from starlette.datastructures import QueryParams
 
 from search import parse
 from search.errors import BadParameter, BadQuery
-from search.facet_specs import FACET_NAMES, MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET
+from search.facet_specs import FACET_NAMES, MAX_VALUE_LENGTH, MAX_VALUES_IN_TOTAL, MAX_VALUES_PER_FACET
 from search.text import clean_text
 from web.french import NBSP, NNBSP, number
 
@@ -31,6 +32,11 @@ SORTS: dict[str, str] = {"relevance": "Pertinence", "recent": "Plus récents", "
 MAX_QUERY_CHARS = parse.MAX_CHARS  # the search library's own bound, checked here before any work
 MAX_QUERY_WORDS = parse.MAX_WORDS * 2  # a cheap early bound; search.parse counts words exactly
 MAX_VALUE_CHARS = MAX_VALUE_LENGTH
+MAX_SELECTED_VALUES = MAX_VALUES_IN_TOTAL
+"""The bound of ``search.facet_specs``, checked here on the address before any work."""
+MAX_SELECTION_CHARS = 512
+"""Length of the selection once written in an address (``region=FR-BRE&…``): 20 real codes take
+under 400; long or non-ASCII unknown values (9 characters per « € ») would otherwise stay large."""
 MAX_PARAMS = 120
 MAX_QUERY_STRING = 8192
 MAX_PAGE = 1000
@@ -154,12 +160,7 @@ def parse_search(
             values = filters.setdefault(name, [])
             if value not in values:
                 values.append(value)
-            if len(values) > MAX_VALUES_PER_FACET:
-                raise BadParameter(
-                    f"Trop de valeurs pour le filtre «{NBSP}{name}{NBSP}»{NNBSP}; "
-                    f"{number(MAX_VALUES_PER_FACET)} au plus.",
-                    remedy="Retirez des filtres ou cliquez sur «\u00a0Tout effacer\u00a0».",
-                )
+                _check_selection(filters)
         elif name == "sort":
             sort = raw.strip() or None
             if sort == "relevance":  # the default: left out of URLs so equal states share one URL
@@ -191,6 +192,24 @@ def parse_search(
         default_page_size=default_page_size,
         more=tuple(more),
     )
+
+
+def _check_selection(filters: Mapping[str, list[str]]) -> None:
+    """Refuse more than ``MAX_SELECTED_VALUES`` values, or a selection too long for an address."""
+    selected = sum(len(values) for values in filters.values())
+    if selected > MAX_SELECTED_VALUES:
+        raise BadParameter(
+            f"Trop de filtres sélectionnés ({number(selected)}){NNBSP}; "
+            f"{number(MAX_SELECTED_VALUES)} au plus, tous filtres confondus.",
+            remedy=f"Retirez des filtres ou cliquez sur «{NBSP}Tout effacer{NBSP}».",
+        )
+    length = len(urlencode([(facet, value) for facet, values in filters.items() for value in values]))
+    if length > MAX_SELECTION_CHARS:
+        raise BadParameter(
+            f"Les filtres sélectionnés sont trop longs ({number(length)} caractères dans l’adresse){NNBSP}; "
+            f"{number(MAX_SELECTION_CHARS)} au plus.",
+            remedy="Choisissez les filtres dans les listes de la page de recherche.",
+        )
 
 
 def parse_suggest(query_params: QueryParams, *, query_string: str = "") -> tuple[str, int]:

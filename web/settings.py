@@ -45,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "8000", "Port `bloomr serve` listens on.", int),
     Setting("workers", "1", "Number of uvicorn worker processes.", int),
     Setting("threads", "4", "Threads per worker running searches; each busy thread holds a Whoosh searcher.", int),
-    Setting("allowed_hosts", "127.0.0.1,localhost,testserver", "Comma-separated Host header values accepted (TrustedHostMiddleware); `*` accepts all.", _hosts),
+    Setting("allowed_hosts", "127.0.0.1,localhost,testserver", "Comma-separated Host header values accepted (others get a French 400); `*` accepts all, `*.example.org` its subdomains.", _hosts),
     Setting("page_size", "10", "Results per page on the website.", int),
     Setting("search_budget_ms", "800", "Time budget of one search; past it the best results so far are returned.", int),
     Setting("debug", "0", "Show Starlette debug pages (never in production).", _bool),
