@@ -9,6 +9,7 @@ Examples::
     bloomr search "infirmiere" --region FR-BRE --json
     bloomr review                      # submissions and edits waiting for moderation
     bloomr accept 7                    # publish submission 7: corpus file, index updated
+    bloomr insights --since 30d        # what youths searched and did not find (--json, --html FILE)
 """
 
 from __future__ import annotations
@@ -338,6 +339,38 @@ def cmd_themes(args: argparse.Namespace, settings: Settings) -> int:
     return 1
 
 
+def cmd_insights(args: argparse.Namespace, settings: Settings) -> int:
+    """What youths searched and did not find: the recruiting list, searches without result, coverage.
+
+    Counts are aggregate (per day, no address, no user agent); words seen fewer than 5 times in
+    the period are never shown. Example: bloomr insights --since 30d --html rapport.html
+    """
+    from insights.html import render_html
+    from insights.period import period
+    from insights.recorder import utc_today
+    from insights.report import build_report
+    from insights.store import Store
+    from insights.text import render_text
+    from search.index import IndexHandle
+
+    since, until = period(args.since, args.until, today=utc_today())
+    path = args.db or settings.insights_path
+    generation = IndexHandle(settings.index).current()
+    report = build_report(Store(path).totals(since, until), generation)
+    if args.html:
+        args.html.write_text(render_html(report), encoding="utf-8")
+    if args.json:
+        _out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif args.html:
+        searches = f"{report.searches:,}".replace(",", " ")
+        _out(f"Rapport écrit dans {args.html} ({searches} recherches, {len(report.unmet)} métiers à recruter).")
+    else:
+        if not path.exists():
+            _out(f"(aucune recherche enregistrée pour l’instant : {path} n’existe pas encore)")
+        _out(render_text(report, top=args.top))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bloomr",
@@ -381,6 +414,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("themes", cmd_themes, corpus=True)
     p.add_argument("id")
+    p = add("insights", cmd_insights, index=True)
+    p.add_argument("--since", default="30d", help="start: a duration (30d, 8w, 6m) or a date YYYY-MM-DD (default 30d)")
+    p.add_argument("--until", help="last day included, YYYY-MM-DD (default today, UTC)")
+    p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.add_argument("--html", type=Path, metavar="FILE", help="write a one-page report with charts, for a coordinator")
+    p.add_argument("--db", type=Path, help="demand database (BLOOMR_INSIGHTS_DB)")
+    p.add_argument("--top", type=int, default=20, help="lines per list in the text report (default 20)")
     p = add("review", cmd_review, corpus=True, index=True)
     p.add_argument("--json", action="store_true")
     p = add("show", cmd_show, corpus=True, index=True)

@@ -69,3 +69,18 @@ def discovery_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index = tmp_path_factory.mktemp("discovery-index")
     build_index(report.testimonials, index, labels=load_taxonomy(taxonomy_dir).labels(used=report.testimonials))
     return index
+
+
+@pytest.fixture(scope="session")
+def understood_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of tests/data/good whose generation carries the shipped lexicon: its queries are
+    understood (« notaire » -> K1901 with no testimonial, « infirmière bretagne » -> J1506 + FR-BRE)."""
+    from indexer.lexicon import taxonomy_lexicon
+
+    taxonomy_dir = GOOD / "taxonomy"
+    report = load_corpus(GOOD, taxonomy_dir=taxonomy_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    index = tmp_path_factory.mktemp("understood") / "index"
+    lexicon = taxonomy_lexicon(SHIPPED_TAXONOMY, load_taxonomy(SHIPPED_TAXONOMY))
+    build_index(report.testimonials, index, labels=load_taxonomy(taxonomy_dir).labels(used=report.testimonials), lexicon=lexicon)
+    return index

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("search", "indexer", "volunteers", "web", "bloomr", "bench")
-LAYER = {"search": 0, "indexer": 1, "volunteers": 2, "web": 3, "bloomr": 4, "bench": 5}
+PACKAGES = ("search", "indexer", "volunteers", "insights", "web", "bloomr", "bench")
+LAYER = {"search": 0, "indexer": 1, "volunteers": 2, "insights": 3, "web": 4, "bloomr": 5, "bench": 6}
 """A package imports only packages of a lower layer (or itself)."""
 WHOOSH_ALLOWED = {"search/store.py", "search/analysis.py", "search/schema.py", "search/whoosh_fixes.py", "indexer/build.py"}
 
@@ -60,6 +60,18 @@ def test_no_arrow_runs_up_between_packages(package: str) -> None:
         if LAYER[other.split(".")[0]] > LAYER[package]
     )
     assert up == []
+
+
+def test_insights_imports_search_only() -> None:
+    """Demand insights sit between search and web, and know nothing of the indexer nor the volunteers."""
+    others = sorted(
+        f"{name} -> {other}"
+        for name, imports in graph().items()
+        if name.split(".")[0] == "insights"
+        for other in imports
+        if other.split(".")[0] not in ("insights", "search")
+    )
+    assert others == []
 
 
 def test_no_import_circle() -> None:

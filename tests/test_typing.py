@@ -1,4 +1,4 @@
-"""search/, indexer/ and volunteers/ (with the web modules of its pages) pass mypy --strict (pyproject.toml)."""
+"""search/, indexer/, volunteers/ and insights/ (with the web modules written with them) pass mypy --strict (pyproject.toml)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from search.facet_specs import FACET_LABELS, FACET_NAMES
 from search.facets import all_values
 from search.query import search
 from search.suggest import suggest
-from web import urls
+from web import demand, urls
 from web.openapi import openapi_document
 from web.params import parse_suggest
 from web.present import facet_values
@@ -39,6 +39,7 @@ def search_api(request: Request) -> Response:
         seed=params.seed,
         budget_ms=request.app.state.settings.search_budget_ms,
     )
+    demand.note(request, generation, found)  # counted for bloomr insights, off the request path
     body = found.to_dict()
     body["facets"] = facet_values(found, params, generation)  # the same dicts as the page's, toggle URLs included
     if params.seed is not None:

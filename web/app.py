@@ -29,10 +29,10 @@ from starlette.templating import Jinja2Templates
 from search.errors import BloomrError
 from search.index import IndexHandle
 from search.warm import warm
-from web import api, errors, french, manage, participate, urls, views, volunteering
+from web import api, demand, errors, french, manage, participate, urls, views, volunteering
 from web.params import MAX_QUERY_CHARS
 from web.forms import MAX_FORM_BYTES
-from web.routes import FORMS, PATHS
+from web.routes import BEACONS, FORMS, PATHS
 from web.routes import STATIC as STATIC_PATH
 from web.security import GuardMiddleware
 from web.settings import Settings
@@ -110,10 +110,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # each extra concurrent search costs a Whoosh searcher's caches (tens of MB at 100k).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.index = IndexHandle(settings.index, on_open=warm)
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(volunteering.retry_purges, app.state.volunteers)
-            yield
-            tasks.cancel_scope.cancel()
+        app.state.insights = demand.recorder(settings)  # searches counted off the request path (issue 17)
+        app.state.insights.start()
+        try:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(volunteering.retry_purges, app.state.volunteers)
+                yield
+                tasks.cancel_scope.cancel()
+        finally:
+            await anyio.to_thread.run_sync(app.state.insights.close)
 
     endpoints = {
         "home": views.home,
@@ -134,9 +139,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "privacy": participate.privacy,
         "manage": manage.manage,
         "manage_edit": participate.manage_edit,
+        "search_seen": demand.seen,
     }
     routes = [
-        Route(PATHS[name], endpoint, name=name, methods=["GET", "POST"] if name in FORMS else None)
+        Route(PATHS[name], endpoint, name=name, methods=["GET", "POST"] if name in FORMS else ["POST"] if name in BEACONS else None)
         for name, endpoint in endpoints.items()
     ]
     routes.append(Mount(STATIC_PATH, VersionedStatic(directory=str(STATIC)), name="static"))

@@ -32,11 +32,15 @@ PATHS: dict[str, str] = {
     "privacy": "/confidentialite",
     "manage": "/gerer",
     "manage_edit": "/gerer/modifier",
+    "search_seen": "/recherche/vue",
 }
 """Route name -> path (Starlette syntax). Static files are mounted at ``STATIC``."""
 
 FORMS: frozenset[str] = frozenset({"participate", "manage", "manage_edit"})
 """Routes that also take a POSTed form (the volunteers' pages); every other route is GET only."""
+
+BEACONS: frozenset[str] = frozenset({"search_seen"})
+"""Routes that take only a bodiless POST: the results page's beacon (``web.demand.seen``)."""
 
 STATIC = "/static"
 

@@ -55,6 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mail_from", "Bloomr <bonjour@localhost>", "Sender of the emails to volunteers.", str),
     Setting("public_url", "", "Public address of the site (`https://bloomr.example`) for the links in emails; unset: the address the request came to.", str),
     Setting("form_rate", "30", "Form submissions (and unknown management links) accepted per client address and hour, counted in memory only.", int),
+    Setting("insights_db", "", "SQLite database of the aggregate search counts read by `bloomr insights` (no address, no user agent, no time finer than the day); unset: `insights.sqlite3` beside the index directory (`var/insights.sqlite3`).", _optional_path),
 )
 
 
@@ -77,6 +78,12 @@ class Settings:
     mail_from: str = "Bloomr <bonjour@localhost>"
     public_url: str = ""
     form_rate: int = 30
+    insights_db: Path | None = None
+
+    @property
+    def insights_path(self) -> Path:
+        """The demand database: ``insights_db``, else ``insights.sqlite3`` beside the index directory."""
+        return self.insights_db or self.index.parent / "insights.sqlite3"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":

@@ -24,7 +24,7 @@ from search.plan import content_tokens
 from search.query import search
 from search.quotes import quote_of, stories
 from search.results import SearchResults
-from web import feeds, urls
+from web import demand, feeds, urls
 from web.french import apostrophes, unbreakable_numbers
 from web.params import SearchParams, parse_search
 from web.present import discovery_values, hit_view, places, results_page
@@ -128,6 +128,7 @@ def results(request: Request) -> Response:
         seed=params.seed,
         budget_ms=request.app.state.settings.search_budget_ms,
     )
+    demand.note(request, generation, found)  # counted for bloomr insights, off the request path
     page = results_page(found, params, generation, origin=origin(request))
     page["help"] = help_for(generation, found, params, request)
     return render(request, "results.html", {"page": page, "params": params})

@@ -5,7 +5,10 @@
      chips, sort, « Afficher plus » and pagination without reload; the URL is kept in sync
      (pushState / popstate), the final URL of a redirect included (a random order gets its seed);
    - on phones the filters open as a drawer over the results, closed by « Voir les N témoignages »;
-   - long facet lists get a filter box. */
+   - long facet lists get a filter box;
+   - searches typed live are marked (X-Bloomr-Live: typing) and not counted by the server; the one
+     the visitor settles on (2 s without a key, the field left, a filter or a link chosen, the
+     page hidden) is counted once by a beacon to /recherche/vue (bloomr insights, issue 17). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -132,12 +135,36 @@
     return true;
   }
 
+  /* Counting searches (issue 17): what was typed live is reported once, when it settles. */
+  var SETTLE_MS = 2000;
+  var unsettled = null;  // the URL of results typed live and shown, not yet counted
+  var settleTimer = null;
+
+  function settle() {
+    clearTimeout(settleTimer);
+    if (!unsettled) { return; }
+    var target = new URL(unsettled, window.location.href);
+    unsettled = null;
+    var beacon = "/recherche/vue" + target.search;
+    if (navigator.sendBeacon) { navigator.sendBeacon(beacon); }
+    else { fetch(beacon, { method: "POST", keepalive: true }).catch(function () {}); }
+  }
+
+  function forget() { clearTimeout(settleTimer); unsettled = null; }
+
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { settle(); } });
+  window.addEventListener("pagehide", settle);
+
   function load(url, options) {
     options = options || {};
     if (controller) { controller.abort(); }
     controller = new AbortController();
     document.body.classList.add("busy");
-    return fetch(url, { signal: controller.signal, headers: { "Accept": "text/html" } })
+    var headers = { "Accept": "text/html" };
+    if (options.typing) { headers["X-Bloomr-Live"] = "typing"; forget(); }
+    else if (options.counted) { forget(); }  // this request is counted by the server itself
+    else { settle(); }  // leaving results typed live for others: the visitor looked at them
+    return fetch(url, { signal: controller.signal, headers: headers })
       .then(function (response) {
         return response.text().then(function (html) {
           if (response.status === 400 && options.soft) {
@@ -150,6 +177,7 @@
           var shown = response.redirected ? response.url : url;  // sort=random comes back with its seed
           var target = new URL(shown, window.location.href);
           shownUrl = target.pathname + target.search;
+          if (options.typing) { unsettled = shownUrl; settleTimer = setTimeout(settle, SETTLE_MS); }
           if (options.push) { history.pushState({ bloomr: true }, "", shown); }
           else if (options.replace || response.redirected) { history.replaceState({ bloomr: true }, "", shown); }
           if (options.syncInput) {
@@ -211,17 +239,17 @@
     var q = document.getElementById("q");
     var typing = false;  // one history entry per typing session, not one per pause
     var typed = debounce(function () {
-      load(formUrl(), { push: !typing, replace: typing, soft: true });
+      load(formUrl(), { push: !typing, replace: typing, soft: true, typing: true });
       typing = true;
     }, 350);
-    q.addEventListener("input", typed);
-    q.addEventListener("blur", function () { typing = false; });
+    q.addEventListener("input", function () { clearTimeout(settleTimer); typed(); });
+    q.addEventListener("blur", function () { typing = false; settle(); });
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       typed.cancel();
       closeSuggestions(q);
-      load(formUrl(), { push: !typing, replace: typing });
+      load(formUrl(), { push: !typing, replace: typing, counted: true });
       typing = false;
     });
 
