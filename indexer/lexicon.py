@@ -207,6 +207,21 @@ def _interests(b: _Builder, synonyms: Synonyms, fiches: _Fiches) -> None:
             b.add(phrase, entry)
 
 
+def _youth_labels(b: _Builder, synonyms: Synonyms) -> None:
+    """The labels shown to youths (a centre d'intérêt's « Diriger une équipe », a ROME theme's
+    « Enfants ») mean their entry when typed, so that the home page can link each one to
+    ``/recherche?q=<label>``; a phrase that means something already keeps its meaning (« Les
+    animaux » is the maintainers' interest, which stands for that centre)."""
+    labels = [("centre_interet", code, item.label) for code, item in synonyms.centres_interet.items()]
+    labels += [("rome_theme", code, label) for code, label in synonyms.rome_themes.items()]
+    for kind, code, label in labels:
+        entry = next((i for i, e in enumerate(b.entries) if e["kind"] == kind and e["code"] == code), None)
+        key = b.key(label)
+        if entry is None or not key or any(b.entries[i]["kind"] != "filler" for i in b.keys.get(key, ())):
+            continue
+        b.keys[key] = [entry]
+
+
 def _fillers(b: _Builder, synonyms: Synonyms) -> None:
     """Words that mean nothing in a query; they also silence a ROME title written alike
     (« carrière » is not the feminine of the quarry worker « carrier » there)."""
@@ -228,6 +243,7 @@ def compile_lexicon(taxonomy: Taxonomy, synonyms: Synonyms) -> dict[str, Any]:
     _labels(b, taxonomy, synonyms, fiches)
     _interests(b, synonyms, fiches)
     _fillers(b, synonyms)
+    _youth_labels(b, synonyms)
     departments = {number: b.entry("region", p.code, p.label, "taxonomy") for number, p in department_numbers(taxonomy).items()}
     rome = taxonomy.rome
     return {
@@ -239,8 +255,10 @@ def compile_lexicon(taxonomy: Taxonomy, synonyms: Synonyms) -> dict[str, Any]:
         "departments": departments,
         "place_words": sorted({" ".join(b.key(w)) for w in synonyms.place_words if b.key(w)}),
         "fiches": {
-            code: [p.label, *(_genders(rome, code, p.label)), p.domain, bool(rome and code in rome.fiches and rome.fiches[code].without_diploma)]
+            code: [p.label, *(_genders(rome, code, p.label)), p.domain, bool(fiche and fiche.without_diploma),
+                   fiche.definition if fiche else "", list(fiche.levels) if fiche else []]
             for code, p in sorted(taxonomy.professions.items())
+            for fiche in [rome.fiches.get(code) if rome else None]
         },
         "domains": dict(sorted(rome.domaines.items())) if rome else {},
         "sectors": {c: [s.label, s.short or s.label] for c, s in taxonomy.sectors.items()},
