@@ -46,6 +46,7 @@ class _Builder:
         self.ids: dict[tuple[str, str, str], int] = {}
         self.keys: dict[Key, list[int]] = {}
         self.guarded: dict[Key, list[int]] = {}
+        self.place_names: dict[str, str] = {}  # a place's exact key (folded words) -> its name as written
 
     def entry(self, kind: str, code: str, label: str, source: str, fiches: Iterable[str] | None = None) -> int:
         ident = (kind, code, source)
@@ -158,7 +159,10 @@ def _places(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms, places: Mapping
     for found in places.values():
         for place in found:
             entry = b.entry(place.facet, place.code, place.label, "taxonomy")
-            b.add(place.name, entry, guarded=is_guarded(place.name), exact=True)
+            guarded_name = is_guarded(place.name)
+            b.add(place.name, entry, guarded=guarded_name, exact=True)
+            if not guarded_name:
+                b.place_names.setdefault(" ".join(t[1:] for t in b.key(place.name, exact=True)), place.name)
     for name, code in synonyms.places.items():
         country = code.split("-", 1)[0]
         if "-" in code:
@@ -254,6 +258,7 @@ def compile_lexicon(taxonomy: Taxonomy, synonyms: Synonyms) -> dict[str, Any]:
         "guarded": {" ".join(k): ids for k, ids in sorted(b.guarded.items())},
         "departments": departments,
         "place_words": sorted({" ".join(b.key(w)) for w in synonyms.place_words if b.key(w)}),
+        "place_names": dict(sorted(b.place_names.items())),
         "fiches": {
             code: [p.label, *(_genders(rome, code, p.label)), p.domain, bool(fiche and fiche.without_diploma),
                    fiche.definition if fiche else "", list(fiche.levels) if fiche else []]

@@ -87,6 +87,9 @@ class Lexicon:
     centres_interet: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     known_words: frozenset[str] = frozenset()
     credit: str = ""
+    place_names: Mapping[str, str] = field(default_factory=dict)
+    """A place's exact key, its words joined (« bouches du rhone »), -> its name as written
+    (« Bouches-du-Rhône »): what autocomplete shows; places that are also common words left out."""
 
     def __repr__(self) -> str:
         return f"Lexicon({len(self.entries)} entries, {len(self.keys)} keys, {len(self.known_words)} known words)"
@@ -136,6 +139,7 @@ def lexicon_from_data(data: Mapping[str, Any]) -> Lexicon:
         centres_interet={c: (str(v[0]), str(v[1])) for c, v in data["centres_interet"].items()},
         known_words=frozenset(data["known_words"]),
         credit=str(data.get("credit", "")),
+        place_names={str(k): str(v) for k, v in dict(data.get("place_names") or {}).items()},
     )
 
 
