@@ -258,8 +258,10 @@ def test_a_job_nobody_told_yet_is_stated_with_the_nearest(client: TestClient) ->
     assert '<a href="/metiers/J1104">Homme sage-femme / Sage-femme</a>' in answer
     assert re.findall(r'<li><a href="(/metiers/J\d{4})">', answer)[:2] == ["/metiers/J1506", "/metiers/J1501"]
     assert "/participer?metier=Sage-femme" in page.hrefs()
-    if "hits-title" in html:
-        assert page.text("resultats").count("Même secteur") >= 1  # the nearest's testimonials say why they are here
+    # then the testimonials of those métiers, each saying why it is here (never presented as the answer)
+    assert '<h2 class="hits-title">Des métiers proches</h2>' in html
+    hits = html[html.index('class="hits"'):]
+    assert hits.count('<p class="hit-reason">Même secteur</p>') == hits.count('class="hit"') == 4
 
 
 def test_a_job_no_fiche_covers(client: TestClient) -> None:

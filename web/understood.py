@@ -206,7 +206,9 @@ def understood_view(results: SearchResults, params: SearchParams, generation: Ge
     near = {n.rome: ("Même secteur" if n.reason == REASONS["sector"] else "Métier proche") for n in results.nearest} if lacking else {}
     hits_title = None
     if (lacking or none_here) and results.hits:
-        hits_title = "Des métiers proches, et des témoignages qui en parlent" if any(h.rome in near for h in results.hits) else "Ils en parlent"
+        close = sum(1 for h in results.hits if h.rome in near)
+        hits_title = ("Ils en parlent" if not close else "Des métiers proches" if close == len(results.hits)
+                      else "Des métiers proches, et des témoignages qui en parlent")
     return {
         "parts": parts,
         "metiers": _metiers(results),
