@@ -115,10 +115,11 @@ def test_the_a_to_z(client: TestClient) -> None:
     assert re.findall(r'href="/metiers/([A-N]\d{4})"', c_section) == ["E1112", "M1718", "M1203"]
     assert "Infirmier / Infirmière en soins généraux (IDE)</a> <span class=\"count\">3\u00a0témoignages</span>" in html
     assert "7 métiers et 10 témoignages" in text_of(html)
-    sectors = html[html.index('id="by-sector-title"'):html.index('id="lettre-A"')]
+    assert '<a class="letters-sectors" href="#par-secteur">Par secteur</a>' in html
+    sectors = html[html.index('id="by-sector-title"'):]
     assert re.findall(r'href="(/recherche\?sector=[A-N])"', sectors) == [
         "/recherche?sector=D", "/recherche?sector=E", "/recherche?sector=J", "/recherche?sector=M"]
-    assert "2 métiers, 4 témoignages" in text_of(sectors)
+    assert "Santé 2 métiers" in text_of(sectors)
     assert meta(html, "og:url") == "http://testserver/metiers"
     assert "/metiers" in Page(client.get("/").text).hrefs()  # in the navigation
 
@@ -150,6 +151,12 @@ def test_the_sitemap_lists_the_told_metiers(client: TestClient) -> None:
     metier_pages = sorted(loc for loc in locs if "/metiers" in loc)
     assert metier_pages == ["http://testserver/metiers"] + sorted(
         f"http://testserver/metiers/{code}" for code in ("J1501", "D1102", "E1112", "M1718", "M1203", "M1805", "J1506"))
+
+
+def test_one_metier_ticked_links_to_its_page(client: TestClient) -> None:
+    html = client.get("/recherche?profession=J1506").text
+    assert '<p class="metier-link">La page du métier&nbsp;: <a href="/metiers/J1506">Infirmier / Infirmière en soins généraux (IDE)</a></p>' in html
+    assert 'class="metier-link"' not in client.get("/recherche?profession=J1506&profession=J1501").text
 
 
 def test_testimonial_pages_lead_to_their_metier(client: TestClient) -> None:

@@ -387,7 +387,16 @@ def results_page(
         "suggestion": suggestion,
         "without_filter": without,
         "understood": understood,  # web.understood: what the words named, the lack stated
+        "metier_link": _metier_link(params, generation),
     }
+
+
+def _metier_link(params: SearchParams, generation: Generation) -> dict[str, str] | None:
+    """One métier ticked: a link to its page (« La page du métier : Infirmier / Infirmière… »)."""
+    ticked = params.filters.get("profession", ())
+    if len(ticked) != 1:
+        return None
+    return {"label": apostrophes(generation.label("profession", ticked[0])), "url": urls.metier_url(ticked[0])}
 
 
 def discovery_values(values: list[FacetValue], facet: str, generation: Generation | None = None) -> list[dict[str, Any]]:
