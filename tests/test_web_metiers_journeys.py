@@ -202,6 +202,8 @@ def test_axe_with_the_suggestions_open(browser: Browser, base_url: str) -> None:
         page.locator("#q").focus()
         page.locator("#q").press("End")
         page.locator("#q").press_sequentially(" bret")
+        expect(page).to_have_url(re.compile(r"q=infirmier\+bret$"))  # the live results followed the typing
+        expect(page.locator("body")).not_to_have_class(re.compile("busy"))  # and are no longer dimmed
         expect(page.get_by_role("option").first).to_be_visible()
         violations = Axe().run(page).response["violations"]
         assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
