@@ -101,7 +101,8 @@ def assert_absent(generation: Generation) -> None:
     regions = {v.value for v in everything.facets["region"].values}
     assert not any(r.startswith("SN") for r in regions)
     assert sum(sectors.values()) == 7
-    assert not [s for s in suggest(generation, "boul") if "boul" in s.text.lower()]
+    # what « boul » still offers is ROME's métier, told by nobody now (its page says so), never his words
+    assert not [s for s in suggest(generation, "boul") if "boul" in s.text.lower() and (s.count or s.kind != "profession")]
     assert not [s for s in suggest(generation, "Mous") if "mous" in s.text.lower()]
     for other in generation.docnum:
         assert ID not in {r.hit.id for r in related(generation, other, limit=8)}
