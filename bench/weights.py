@@ -17,6 +17,8 @@ from starlette.testclient import TestClient
 
 from indexer.pipeline import index_corpus
 from search.index import IndexHandle
+from search.lexicon import lexicon
+from search.metiers import testimonial_counts
 from search.query import search
 from web.app import create_app
 from web.settings import Settings
@@ -27,16 +29,25 @@ BUDGET_KB = 25
 
 
 def pages(index_dir: Path) -> list[tuple[str, str]]:
-    """(what, URL) of each kind of page, the testimonial being the newest one."""
-    newest = search(IndexHandle(index_dir).current(), "", sort="recent", page_size=1).hits
+    """(what, URL) of each kind of page, the testimonial being the newest one, the métier pages
+    the most told fiche and the first fiche of the lexicon that nobody told yet."""
+    generation = IndexHandle(index_dir).current()
+    newest = search(generation, "", sort="recent", page_size=1).hits
     testimonial = f"/temoignages/{newest[0].id}" if newest else "/temoignages/x"
+    told = testimonial_counts(generation)
+    most = max(told, key=lambda code: (told[code], code)) if told else "J1506"
+    untold = next((code for code in sorted(lexicon(generation).fiches) if code not in told), "A1101")
     return [
         ("home", "/"),
         ("results, unfiltered", "/recherche"),
         ("results, one sector", "/recherche?sector=J"),
         ("results, words", "/recherche?q=infirmi%C3%A8re"),
+        ("results, understood", "/recherche?q=infirmi%C3%A8re+dans+le+Finist%C3%A8re"),
         ("results, none", "/recherche?q=astronaute"),
         ("testimonial", testimonial),
+        ("métiers A–Z", "/metiers"),
+        ("métier, told", f"/metiers/{most}"),
+        ("métier, not yet told", f"/metiers/{untold}"),
         ("Atom feed", "/flux.xml"),
         ("sitemap", "/sitemap.xml"),
         ("bloomr.css", "/static/bloomr.css"),

@@ -46,6 +46,7 @@ class _Builder:
         self.ids: dict[tuple[str, str, str], int] = {}
         self.keys: dict[Key, list[int]] = {}
         self.guarded: dict[Key, list[int]] = {}
+        self.place_names: dict[str, str] = {}  # a place's exact key (folded words) -> its name as written
 
     def entry(self, kind: str, code: str, label: str, source: str, fiches: Iterable[str] | None = None) -> int:
         ident = (kind, code, source)
@@ -158,7 +159,10 @@ def _places(b: _Builder, taxonomy: Taxonomy, synonyms: Synonyms, places: Mapping
     for found in places.values():
         for place in found:
             entry = b.entry(place.facet, place.code, place.label, "taxonomy")
-            b.add(place.name, entry, guarded=is_guarded(place.name), exact=True)
+            guarded_name = is_guarded(place.name)
+            b.add(place.name, entry, guarded=guarded_name, exact=True)
+            if not guarded_name:
+                b.place_names.setdefault(" ".join(t[1:] for t in b.key(place.name, exact=True)), place.name)
     for name, code in synonyms.places.items():
         country = code.split("-", 1)[0]
         if "-" in code:
@@ -207,6 +211,21 @@ def _interests(b: _Builder, synonyms: Synonyms, fiches: _Fiches) -> None:
             b.add(phrase, entry)
 
 
+def _youth_labels(b: _Builder, synonyms: Synonyms) -> None:
+    """The labels shown to youths (a centre d'intérêt's « Diriger une équipe », a ROME theme's
+    « Enfants ») mean their entry when typed, so that the home page can link each one to
+    ``/recherche?q=<label>``; a phrase that means something already keeps its meaning (« Les
+    animaux » is the maintainers' interest, which stands for that centre)."""
+    labels = [("centre_interet", code, item.label) for code, item in synonyms.centres_interet.items()]
+    labels += [("rome_theme", code, label) for code, label in synonyms.rome_themes.items()]
+    for kind, code, label in labels:
+        entry = next((i for i, e in enumerate(b.entries) if e["kind"] == kind and e["code"] == code), None)
+        key = b.key(label)
+        if entry is None or not key or any(b.entries[i]["kind"] != "filler" for i in b.keys.get(key, ())):
+            continue
+        b.keys[key] = [entry]
+
+
 def _fillers(b: _Builder, synonyms: Synonyms) -> None:
     """Words that mean nothing in a query; they also silence a ROME title written alike
     (« carrière » is not the feminine of the quarry worker « carrier » there)."""
@@ -228,6 +247,7 @@ def compile_lexicon(taxonomy: Taxonomy, synonyms: Synonyms) -> dict[str, Any]:
     _labels(b, taxonomy, synonyms, fiches)
     _interests(b, synonyms, fiches)
     _fillers(b, synonyms)
+    _youth_labels(b, synonyms)
     departments = {number: b.entry("region", p.code, p.label, "taxonomy") for number, p in department_numbers(taxonomy).items()}
     rome = taxonomy.rome
     return {
@@ -238,9 +258,12 @@ def compile_lexicon(taxonomy: Taxonomy, synonyms: Synonyms) -> dict[str, Any]:
         "guarded": {" ".join(k): ids for k, ids in sorted(b.guarded.items())},
         "departments": departments,
         "place_words": sorted({" ".join(b.key(w)) for w in synonyms.place_words if b.key(w)}),
+        "place_names": dict(sorted(b.place_names.items())),
         "fiches": {
-            code: [p.label, *(_genders(rome, code, p.label)), p.domain, bool(rome and code in rome.fiches and rome.fiches[code].without_diploma)]
+            code: [p.label, *(_genders(rome, code, p.label)), p.domain, bool(fiche and fiche.without_diploma),
+                   fiche.definition if fiche else "", list(fiche.levels) if fiche else []]
             for code, p in sorted(taxonomy.professions.items())
+            for fiche in [rome.fiches.get(code) if rome else None]
         },
         "domains": dict(sorted(rome.domaines.items())) if rome else {},
         "sectors": {c: [s.label, s.short or s.label] for c, s in taxonomy.sectors.items()},

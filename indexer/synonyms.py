@@ -339,6 +339,12 @@ class _Reader:
                 continue
             pairs = self.mapping(value_node, what)
             fields = {str(k.value): v for k, v in pairs}
+            allowed = ("label", "phrases", *(TARGETS if with_targets else ()))
+            for key_node, _ in pairs:
+                if str(key_node.value) not in allowed:
+                    # « {label: Le business, vendre} »: in a flow mapping the comma ends the label
+                    self.error(key_node, f"{what} « {code} » : champ « {key_node.value} » inconnu",
+                               f"champs permis : {', '.join(allowed)} ; un label qui contient une virgule s’écrit entre guillemets")
             label = self.text(fields["label"], "label") if "label" in fields else None
             if what == "grand domaine":  # its short label is short_labels.yaml's: here, phrases only
                 if label is not None:

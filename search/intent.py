@@ -22,6 +22,7 @@ import numpy as np
 
 from search.generation import Generation
 from search.lexicon import Lexicon, lexicon
+from search.metiers import nearby
 from search.results import Nearby
 from search.store import BoolArray
 from search.understand import Understanding, understand
@@ -72,11 +73,18 @@ class Intent:
 
     def understood(self) -> dict[str, Any]:
         """The ``understood`` object of ``/api/search`` and ``bloomr search --json``: advice
-        themes, which rank rather than filter, are listed with the interests."""
+        themes, which rank rather than filter, are listed with the interests; ``filter_words``
+        says which words each place or sector filter came from (``lead``: the place word before
+        them, « dans le »)."""
         data = self.understanding.to_dict()
         for item in data["professions"]:
             item["testimonials"] = self.counts.get(item["rome"], 0)
         data["filters"].pop("theme", None)
+        # what each filter came from, so that a page can take the words out or quote them
+        data["filter_words"] = [
+            {"facet": f.facet, "value": f.value, "label": f.label, "from": f.from_, "lead": f.lead}
+            for f in self.understanding.filters if f.facet != "theme"
+        ]
         data["interests"].extend(
             {"kind": "advice_theme", "code": f.value, "label": f.label, "from": f.from_}
             for f in self.understanding.filters if f.facet == "theme"
@@ -105,28 +113,6 @@ def _merge(ticked: Mapping[str, Iterable[str]], found: Mapping[str, tuple[str, .
     for facet, values in found.items():
         merged[facet] = tuple(dict.fromkeys((*merged.get(facet, ()), *values)))
     return merged
-
-
-def _nearest(
-    generation: Generation, lex: Lexicon, lacking: Iterable[str], per_fiche: Mapping[str, int], *, skip: set[str] | None = None
-) -> tuple[Nearby, ...]:
-    """Professions with testimonials close to the lacking ones: same domaine professionnel, then grand domaine."""
-    found: dict[str, Nearby] = {}
-    skip = skip or set()
-    wanted = [lex.fiches[code] for code in lacking if code in lex.fiches]
-    for level, reason in (("domain", "même domaine professionnel"), ("sector", "même secteur")):
-        near = {getattr(w, level) for w in wanted}
-        ranked = sorted(
-            (code for code, n in per_fiche.items()
-             if n and code in lex.fiches and code not in found and code not in skip
-             and getattr(lex.fiches[code], level) in near),
-            key=lambda code: (-per_fiche[code], code),
-        )
-        for code in ranked:
-            found[code] = Nearby(code, generation.label("profession", code) or lex.fiches[code].label, per_fiche[code], reason)
-            if len(found) >= MAX_NEAREST:
-                return tuple(found.values())
-    return tuple(found.values())
 
 
 def interpret(generation: Generation, text: str, ticked: Mapping[str, Iterable[str]], *, understood: bool = True) -> Intent:
@@ -158,7 +144,7 @@ def interpret(generation: Generation, text: str, ticked: Mapping[str, Iterable[s
     lacking = tuple(counts) if counts and not with_testimonials else ()
     close = [Nearby(code, generation.label("profession", code), per_fiche[code], "métier proche")
              for code in near if per_fiche.get(code)]
-    nearest = (*close, *_nearest(generation, lex, (*lacking, *near), per_fiche, skip={n.rome for n in close}))[:MAX_NEAREST] \
+    nearest = (*close, *nearby(generation, (*lacking, *near), skip={n.rome for n in close}))[:MAX_NEAREST] \
         if (lacking or near) else ()
     if lacking and nearest:
         boosts.append((column.mask([n.rome for n in nearest]), NEAR_BOOST))

@@ -9,6 +9,7 @@
     lex.entries[17]                           # Entry("profession", "J1404", "Kinésithérapeute", "synonyms")
     lex.is_known("élevage")                   # True: never « corrected » into another word
     lex.fiches["J1404"].sector                # "J"
+    lex.fiches["J1404"].definition            # "Le Kinésithérapeute joue un rôle indispensable…"
 
 A generation without the file (built before it existed) gives an empty lexicon: nothing is
 recognised and every word is searched as text. The file's shape is in docs/contracts.md.
@@ -57,6 +58,8 @@ class FicheInfo:
     feminine: str
     domain: str  # « J15 »
     without_diploma: bool
+    definition: str = ""  # ROME's definition, its first one or two sentences (« France Travail — ROME 4.0 »)
+    levels: tuple[str, ...] = ()  # diplomas ROME's access text names: "CAP", "Bac", "Bac+2", "Bac+3", "Bac+5", "Bac+8"
 
     @property
     def sector(self) -> str:
@@ -84,6 +87,9 @@ class Lexicon:
     centres_interet: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     known_words: frozenset[str] = frozenset()
     credit: str = ""
+    place_names: Mapping[str, str] = field(default_factory=dict)
+    """A place's exact key, its words joined (« bouches du rhone »), -> its name as written
+    (« Bouches-du-Rhône »): what autocomplete shows; places that are also common words left out."""
 
     def __repr__(self) -> str:
         return f"Lexicon({len(self.entries)} entries, {len(self.keys)} keys, {len(self.known_words)} known words)"
@@ -96,6 +102,14 @@ class Lexicon:
     @property
     def empty(self) -> bool:
         return not self.entries
+
+
+def _fiche(code: str, row: list[Any]) -> FicheInfo:
+    """``[label, masculine, feminine, domain, without_diploma, definition?, levels?]``: the last two
+    may be missing (a generation built before they were written)."""
+    definition = str(row[5]) if len(row) > 5 else ""
+    levels = tuple(str(level) for level in row[6]) if len(row) > 6 else ()
+    return FicheInfo(code, str(row[0]), str(row[1]), str(row[2]), str(row[3]), bool(row[4]), definition, levels)
 
 
 def lexicon_from_data(data: Mapping[str, Any]) -> Lexicon:
@@ -118,13 +132,14 @@ def lexicon_from_data(data: Mapping[str, Any]) -> Lexicon:
         departments={str(k): int(v) for k, v in data["departments"].items()},
         place_words=place_words,
         place_word_length=max((len(k) for k in place_words), default=0),
-        fiches={c: FicheInfo(c, str(v[0]), str(v[1]), str(v[2]), str(v[3]), bool(v[4])) for c, v in data["fiches"].items()},
+        fiches={c: _fiche(c, v) for c, v in data["fiches"].items()},
         domains=dict(data["domains"]),
         sectors={c: (str(v[0]), str(v[1])) for c, v in data["sectors"].items()},
         rome_themes={c: (str(v[0]), str(v[1])) for c, v in data["rome_themes"].items()},
         centres_interet={c: (str(v[0]), str(v[1])) for c, v in data["centres_interet"].items()},
         known_words=frozenset(data["known_words"]),
         credit=str(data.get("credit", "")),
+        place_names={str(k): str(v) for k, v in dict(data.get("place_names") or {}).items()},
     )
 
 

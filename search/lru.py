@@ -67,11 +67,12 @@ class Lru(Generic[K, V]):
 
 
 class Memo:
-    """Values derived from one generation, each built once (thread-safe)."""
+    """Values derived from one generation, each built once (thread-safe). A value may be built
+    from another one (the A–Z of métiers from the testimonials per fiche): the lock is reentrant."""
 
     def __init__(self) -> None:
         self._values: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def get(self, key: str, build: Callable[[], T]) -> T:
         try:

@@ -61,6 +61,7 @@ class RecognisedFilter:
     value: str  # "FR-BRE", "FR", "J", "alternance"
     label: str
     from_: str
+    lead: str = ""  # the place word typed before it (« dans le » of « dans le Lot »), if any
 
 
 @dataclass(frozen=True)
@@ -282,14 +283,17 @@ def understand(lexicon: Lexicon, text: str) -> Understanding:
                 fillers.append(said)
                 continue
             chosen = _places(lexicon, match, countries)
+            lead = ""
             if chosen:
                 places.add(match)
+                if match.lead < match.start:
+                    lead = run.text[run.words[match.lead].start:run.words[match.start - 1].end]
             for entry in [e for e in meaning if e.kind not in ("region", "country")] + chosen:
                 if entry.kind == "profession":
                     professions.setdefault(entry.code, RecognisedProfession(entry.code, entry.label, said, entry.source))
                 elif entry.kind in FILTER_KINDS:
                     key = (FILTER_KINDS[entry.kind], entry.code)
-                    filters.setdefault(key, RecognisedFilter(key[0], entry.code, entry.label, said))
+                    filters.setdefault(key, RecognisedFilter(key[0], entry.code, entry.label, said, lead if entry in chosen else ""))
                 elif entry.kind in INTEREST_KINDS:
                     interests.setdefault((entry.kind, entry.code), RecognisedInterest(entry.kind, entry.code, entry.label, said, entry.fiches))
                 elif entry.kind == "unlisted_job":
@@ -304,3 +308,42 @@ def understand(lexicon: Lexicon, text: str) -> Understanding:
         fillers=tuple(fillers),
         text=" ".join(pieces),
     )
+
+
+def _span(text: str, said: str, lead: str = "") -> re.Match[str] | None:
+    """Where ``said`` (and the place word ``lead`` before it) stands in ``text`` as a whole word,
+    outside quotes; None when it is not there."""
+    if not said:
+        return None
+    quoted = [m.span() for m in _LITERAL.finditer(text.translate(_QUOTES))]
+    word = re.escape(said)
+    pattern = rf"(?<![\w-])(?:{re.escape(lead)}\s+)?{word}(?![\w-])" if lead else rf"(?<![\w-]){word}(?![\w-])"
+    for match in re.finditer(pattern, text):
+        if not any(a <= match.start() < b for a, b in quoted):
+            return match
+    return None
+
+
+def without_words(text: str, said: str, *, lead: str = "") -> str:
+    """``text`` without the words a meaning came from (with the place word before them), spaces
+    tidied; unchanged when they are not there::
+
+        >>> without_words("infirmière dans le Lot", "Lot", lead="dans le")
+        'infirmière'
+    """
+    match = _span(text, said, lead)
+    if match is None:
+        return text
+    return " ".join((text[:match.start()] + " " + text[match.end():]).split())
+
+
+def as_words(text: str, said: str) -> str:
+    """``text`` with ``said`` in quotes, so that it is searched as typed, never recognised::
+
+        >>> as_words("infirmière bretagne", "bretagne")
+        'infirmière "bretagne"'
+    """
+    match = _span(text, said)
+    if match is None:
+        return text
+    return f'{text[:match.start()]}"{match.group(0)}"{text[match.end():]}'

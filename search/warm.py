@@ -1,13 +1,15 @@
 """Load a new generation's caches before visitors need them (``IndexHandle(…, on_open=warm)``).
 
-About 1 s at 100,000 testimonials: field lengths, the vocabulary, the profession titles.
+About 1 s at 100,000 testimonials: field lengths, the vocabulary, the profession titles, the
+names autocomplete offers (places, sectors, interests) and the métiers' counts.
 """
 
 from __future__ import annotations
 
 from search.generation import Generation
 from search.schema import TEXT_FIELDS
-from search.suggest import professions
+from search.metiers import metiers
+from search.suggest import filters, professions
 from search.vocabulary import vocabulary
 
 
@@ -16,3 +18,5 @@ def warm(generation: Generation) -> None:
         generation.store.lengths(field)
     vocabulary(generation)
     professions(generation)
+    filters(generation)
+    metiers(generation)

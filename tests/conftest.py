@@ -84,3 +84,21 @@ def understood_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lexicon = taxonomy_lexicon(SHIPPED_TAXONOMY, load_taxonomy(SHIPPED_TAXONOMY))
     build_index(report.testimonials, index, labels=load_taxonomy(taxonomy_dir).labels(used=report.testimonials), lexicon=lexicon)
     return index
+
+
+@pytest.fixture(scope="session")
+def metier_index(tmp_path_factory: pytest.TempPathFactory, lexicon_dir: Path) -> Path:
+    """tests/data/discovery with the lexicon of the shipped taxonomy (rome.json, synonyms.yaml):
+    what the product knows, over testimonials made for tests (métier pages, interests, the
+    understood query on the results page)."""
+    import json
+
+    from search.lexicon import LEXICON_FILE
+
+    taxonomy_dir = GOOD / "taxonomy"
+    report = load_corpus(DISCOVERY, taxonomy_dir=taxonomy_dir)
+    assert report.ok, [str(p) for p in report.errors]
+    index = tmp_path_factory.mktemp("understood-index")
+    data = json.loads((lexicon_dir / LEXICON_FILE).read_text(encoding="utf-8"))
+    build_index(report.testimonials, index, labels=load_taxonomy(taxonomy_dir).labels(used=report.testimonials), lexicon=data)
+    return index

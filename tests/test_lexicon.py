@@ -45,6 +45,38 @@ def test_every_fiche_and_its_titles(lexicon: Lexicon) -> None:
     assert lexicon.rome_themes["012"] == ("Métiers auprès des enfants", "Enfants")
 
 
+def test_fiches_carry_their_definition_and_diplomas(lexicon: Lexicon) -> None:
+    nurse = lexicon.fiches["J1506"]
+    assert nurse.definition.startswith("L’infirmier en soins généraux (IDE) dispense des soins")
+    assert nurse.definition.endswith(".") and len(nurse.definition) < 400
+    driver = lexicon.fiches["A1101"]
+    assert driver.without_diploma and driver.levels == ("CAP", "Bac")
+    assert all(f.definition for f in lexicon.fiches.values())
+
+
+def test_a_lexicon_written_before_definitions_still_reads() -> None:
+    from search.lexicon import lexicon_from_data
+
+    old = {"format": 1, "entries": [], "keys": {}, "guarded": {}, "departments": {}, "place_words": [],
+           "fiches": {"J1506": ["Infirmier / Infirmière", "Infirmier", "Infirmière", "J15", False]},
+           "domains": {}, "sectors": {}, "rome_themes": {}, "centres_interet": {}, "known_words": []}
+    nurse = lexicon_from_data(old).fiches["J1506"]
+    assert (nurse.definition, nurse.levels, nurse.feminine) == ("", (), "Infirmière")
+
+
+def test_the_labels_youths_read_mean_one_interest_when_typed(lexicon: Lexicon) -> None:
+    """The home page links each centre d'intérêt and ROME theme to ``/recherche?q=<label>``:
+    typed, the label must be understood whole, as one interest."""
+    from search.understand import understand
+
+    labels = [short for _, short in (*lexicon.centres_interet.values(), *lexicon.rome_themes.values())]
+    for label in labels:
+        found = understand(lexicon, label)
+        assert (len(found.interests), found.professions, found.filters, found.text) == (1, (), (), ""), label
+    assert understand(lexicon, "Diriger une équipe").interests[0].code == "2"  # was « diriger » + the word « équipe »
+    assert understand(lexicon, "Les animaux").interests[0].kind == "interest"  # the maintainers' meaning is kept
+
+
 def test_youth_words_replace_rome_for_their_key(lexicon: Lexicon) -> None:
     assert entries(lexicon, "kiné") == [("profession", "J1404")]
     assert entries(lexicon, "huissier") == [("profession", "K1905")]  # ROME's « Huissier (menuisier) » is not it

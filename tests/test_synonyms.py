@@ -135,6 +135,21 @@ def test_every_centre_and_grand_domaine_is_worded(tmp_path: Path, taxonomy: Taxo
     assert len(found) == 2 + 13
 
 
+def test_a_label_cut_by_its_comma_is_reported(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    path = write(tmp_path, (
+        "centres_interet:\n"
+        "  \"3\": {label: Le business, vendre, domains: [D14]}\n"
+        "  \"8\": {label: \"Communiquer, convaincre\", domains: [E11]}\n"
+    ))
+    found = problems(path, taxonomy)
+    assert found[0] == (
+        f"{path}:2: centre d’intérêt « 3 » : champ « vendre » inconnu — champs permis : label, phrases, fiches, domains,"
+        " sectors, rome_themes, secteurs, sous_secteurs, centres_interet, without_diploma ; un label qui contient une"
+        " virgule s’écrit entre guillemets"
+    )
+    assert not any(":3:" in problem for problem in found)  # quoted, the whole label is read
+
+
 def test_places(tmp_path: Path, taxonomy: Taxonomy) -> None:
     path = write(tmp_path, (
         "places:\n"

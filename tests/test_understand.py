@@ -252,3 +252,35 @@ def test_a_job_without_fiche_is_named_with_its_closest_fiches(lexicon: Lexicon) 
     assert not u.professions and [j.label for j in u.unlisted] == ["astronaute"]
     assert "N2102" in u.unlisted[0].near and u.text == ""
     assert u.to_dict()["unlisted"] == [{"label": "astronaute", "from": "astronaute", "near": list(u.unlisted[0].near)}]
+
+
+# --- the words a meaning came from: taken out, or quoted (issue 15) --------------------------------
+
+def test_a_place_remembers_the_place_word_typed_before_it(lexicon: Lexicon) -> None:
+    found = understand(lexicon, "infirmière dans le Lot")
+    assert [(f.value, f.from_, f.lead) for f in found.filters] == [("FR-OCC", "Lot", "dans le")]
+    assert [(f.from_, f.lead) for f in understand(lexicon, "infirmière bretagne").filters] == [("bretagne", "")]
+
+
+@pytest.mark.parametrize("text, said, lead, expected", [
+    ("infirmière dans le Lot", "Lot", "dans le", "infirmière"),
+    ("infirmière bretagne", "bretagne", "", "infirmière"),
+    ("bretagne infirmière", "bretagne", "", "infirmière"),
+    ('"bretagne" bretagne', "bretagne", "", '"bretagne"'),  # a quoted word is never the one taken
+    ("kiné-bretagne", "bretagne", "", "kiné-bretagne"),  # nor part of another word
+    ("infirmière", "bretagne", "", "infirmière"),
+])
+def test_without_words(text: str, said: str, lead: str, expected: str) -> None:
+    from search.understand import without_words
+
+    assert without_words(text, said, lead=lead) == expected
+
+
+def test_as_words_quotes_them_so_they_are_never_read(lexicon: Lexicon) -> None:
+    from search.understand import as_words
+
+    literal = as_words("infirmière bretagne", "bretagne")
+    assert literal == 'infirmière "bretagne"'
+    found = understand(lexicon, literal)
+    assert found.filters == () and found.text == '"bretagne"' and [p.rome for p in found.professions] == ["J1506"]
+    assert as_words("infirmière", "bretagne") == "infirmière"

@@ -72,7 +72,8 @@ def test_suggest(client: TestClient) -> None:
     assert "Infirmière" in texts
     first = body["suggestions"][0]
     assert first["kind"] == "profession" and first["kind_label"] == "métier"
-    assert first["url"].startswith("/recherche?q=")
+    assert first["url"] == f"/metiers/{first['code']}"  # a métier opens its page
+    assert first["hint"].startswith("métier · ")
     assert client.get("/api/suggest?q=i").json()["suggestions"] == []
     assert client.get("/api/suggest").json()["suggestions"] == []
 
@@ -103,7 +104,8 @@ def test_healthz(client: TestClient) -> None:
 def test_openapi_document_lists_every_api_route(client: TestClient) -> None:
     doc = client.get("/api/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/api/search", "/api/testimonials/{testimonial_id}", "/api/suggest", "/api/facets", "/healthz"}
+    assert set(doc["paths"]) == {"/api/search", "/api/testimonials/{testimonial_id}", "/api/suggest", "/api/facets", "/healthz",
+                                 "/api/metiers", "/api/metiers/{rome}"}
     params = {p["name"]: p["schema"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
     assert params["q"]["maxLength"] == 200
     assert params["page"] == {"type": "integer", "minimum": 1, "maximum": 1000}

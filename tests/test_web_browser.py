@@ -199,8 +199,17 @@ def test_autocomplete_from_home(page: Page) -> None:
     expect(box).to_have_attribute("aria-expanded", "true")
     box.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
-    chosen = options.first.locator("span").first.inner_text()
+    expect(options.first).to_contain_text("métier")
     box.press("Enter")
+    # a métier opens its page (issue 15); a word is searched (below)
+    expect(page).to_have_url(re.compile(r"/metiers/J1506$"))
+    expect(page.locator("#metier-title")).to_contain_text("Infirmi")
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("stag")
+    word = page.get_by_role("option").filter(has_text="mot").first
+    chosen = word.locator("span").first.inner_text()
+    word.click()
     expect(page).to_have_url(re.compile(r"/recherche\?q="))
     expect(page.locator("#q")).to_have_value(chosen)
 

@@ -81,8 +81,9 @@ def test_search_box_placeholder_fits_a_phone(client: TestClient) -> None:
 def test_related_testimonials_show_their_reason(client: TestClient) -> None:
     html = client.get("/temoignages/anna-infirmiere-brest").text
     related = html[html.index('id="related-title"'):]
-    reasons = re.findall(r'<p class="hit-reason">(.*?)</p>', related)
+    reasons = [re.sub(r"<span.*?</span>|<[^>]+>", "", r) for r in re.findall(r'<p class="hit-reason">(.*?)</p>', related)]
     assert reasons == ["Même métier", "Même domaine", "Mêmes conseils sur la confiance en soi", "Même région"]
+    assert '<p class="hit-reason"><a href="/metiers/J1506">Même métier' in related  # it opens the métier's page
     links = re.findall(r'<h3 class="hit-title" id="hit-[^"]+"><a href="(/temoignages/[^"]+)"', related)
     assert "/temoignages/anna-infirmiere-brest" not in links and len(links) == 4
 

@@ -1,7 +1,8 @@
 """The JSON API: the same parameters and the same JSON as ``bloomr search --json``.
 
 ``GET /api/search?q=son&region=FR-BRE`` -> ``SearchResults.to_dict()``;
-``/api/testimonials/{id}``, ``/api/suggest?q=``, ``/api/facets``, ``/api/openapi.json``, ``/healthz``.
+``/api/testimonials/{id}``, ``/api/suggest?q=``, ``/api/facets``, ``/api/openapi.json``, ``/healthz``;
+``/api/metiers`` and ``/api/metiers/{rome}`` are ``web.metiers``'.
 Errors are JSON too (``web.errors``): ``{"error": {"status", "type", "message", "remedy"}}``.
 """
 
@@ -16,14 +17,39 @@ from search.documents import get_testimonial, related
 from search.facet_specs import FACET_LABELS, FACET_NAMES
 from search.facets import all_values
 from search.query import search
-from search.suggest import suggest
+from search.suggest import Suggestion, suggest
 from web import demand, urls
 from web.openapi import openapi_document
-from web.params import parse_suggest
+from web.french import plural
+from web.params import SearchParams, parse_suggest
 from web.present import facet_values
 from web.views import current, search_params
 
-KIND_LABELS = {"profession": "métier", "word": "mot"}
+KIND_LABELS = {"profession": "métier", "region": "région", "country": "pays", "sector": "secteur",
+               "interest": "centre d’intérêt", "word": "mot"}
+"""What each kind of suggestion is, in French (shown beside it)."""
+
+
+def suggestion_view(item: Suggestion) -> dict[str, Any]:
+    """One suggestion with what choosing it does: ``url`` (a métier's page; a place or a sector
+    as a filter beside the other words; an interest's or a word's search) and ``hint``, the
+    line shown beside it (« métier · 3 témoignages », « région · Bretagne »)."""
+    data: dict[str, Any] = {**item.to_dict(), "kind_label": KIND_LABELS.get(item.kind, item.kind)}
+    if item.kind == "profession" and item.code:
+        data["url"] = urls.metier_url(item.code)
+        told = plural(item.count, "témoignage") if item.count else "pas encore de témoignage"
+        data["hint"] = f"métier · {told}"
+    elif item.kind in ("region", "country", "sector"):
+        data["url"] = urls.search_url(SearchParams(q=item.query, filters={item.kind: (item.code,)}))
+        data["facet"], data["value"] = item.kind, item.code
+        data["hint"] = f"{data['kind_label']} · {item.detail}" if item.detail else f"{data['kind_label']} · {plural(item.count, 'témoignage')}"
+    elif item.kind == "interest":
+        data["url"] = urls.words_url(item.query)
+        data["hint"] = f"centre d’intérêt · {plural(item.count, 'témoignage')}"
+    else:
+        data["url"] = urls.words_url(item.text)
+        data["hint"] = data["kind_label"]
+    return data
 
 
 def search_api(request: Request) -> Response:
@@ -60,15 +86,7 @@ def suggest_api(request: Request) -> Response:
     generation = current(request)
     q, limit = parse_suggest(request.query_params, query_string=request.url.query)
     found = suggest(generation, q, limit=limit)
-    return JSONResponse(
-        {
-            "query": q,
-            "suggestions": [
-                {**s.to_dict(), "kind_label": KIND_LABELS.get(s.kind, s.kind), "url": urls.words_url(s.text)}
-                for s in found
-            ],
-        }
-    )
+    return JSONResponse({"query": q, "suggestions": [suggestion_view(s) for s in found]})
 
 
 def facets_api(request: Request) -> Response:

@@ -29,7 +29,7 @@ from starlette.templating import Jinja2Templates
 from search.errors import BloomrError
 from search.index import IndexHandle
 from search.warm import warm
-from web import api, demand, errors, french, manage, participate, urls, views, volunteering
+from web import api, demand, errors, french, manage, metiers, participate, urls, views, volunteering
 from web.params import MAX_QUERY_CHARS
 from web.forms import MAX_FORM_BYTES
 from web.routes import BEACONS, FORMS, PATHS
@@ -89,6 +89,7 @@ def make_templates() -> Jinja2Templates:
         random_url=urls.RANDOM,
         feed_url=urls.FEED,
         participate_url=urls.PARTICIPATE,
+        metiers_url=urls.METIERS,
         privacy_url=urls.PRIVACY,
         max_query_chars=MAX_QUERY_CHARS,
     )
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "home": views.home,
         "results": views.results,
         "testimonial": views.testimonial,
+        "metiers": metiers.metiers_page,
+        "metier": metiers.metier_page,
         "about": views.about,
         "random": views.random_testimonial,
         "feed": views.feed,
@@ -132,6 +135,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "healthz": api.healthz,
         "api_search": api.search_api,
         "api_testimonial": api.testimonial_api,
+        "api_metiers": metiers.metiers_api,
+        "api_metier": metiers.metier_api,
         "api_suggest": api.suggest_api,
         "api_facets": api.facets_api,
         "openapi": api.openapi,

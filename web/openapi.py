@@ -170,9 +170,49 @@ def openapi_document() -> dict[str, Any]:
                 "suggestions": {
                     "type": "array",
                     "items": _object(
-                        {"text": STRING, "kind": STRING, "kind_label": STRING, "count": INTEGER, "url": STRING}
+                        {
+                            "text": STRING,
+                            "kind": {"type": "string", "enum": ["profession", "region", "country", "sector", "interest", "word"]},
+                            "kind_label": STRING,
+                            "count": INTEGER,
+                            "url": {"type": "string", "description": "Où mène le choix : la page du métier, la recherche filtrée, la recherche des mots."},
+                            "hint": {"type": "string", "description": "Ce qu’on affiche à côté : « métier · 3 témoignages », « région · Bretagne »."},
+                            "code": {"type": "string", "description": "Métier : sa fiche ROME ; lieu ou secteur : la valeur du filtre."},
+                            "query": {"type": "string", "description": "Lieu, secteur : les autres mots tapés ; centre d’intérêt : les mots à chercher."},
+                            "detail": STRING,
+                            "facet": STRING,
+                            "value": STRING,
+                        },
+                        required=["text", "kind", "kind_label", "count", "url"],
                     ),
                 },
+            }
+        ),
+        "Nearby": _object({"rome": STRING, "label": STRING, "testimonials": INTEGER, "reason": STRING, "url": STRING}),
+        "Metier": _object(
+            {
+                "rome": STRING,
+                "label": STRING,
+                "masculine": STRING,
+                "feminine": STRING,
+                "definition": {"type": "string", "description": "Définition du ROME (France Travail — ROME 4.0, version 60)."},
+                "without_diploma": {"type": "boolean", "description": "Le ROME le dit accessible sans diplôme."},
+                "levels": {"type": "array", "items": STRING, "description": "Diplômes que cite le ROME : CAP, Bac, Bac+2…"},
+                "domain": _object({"code": STRING, "label": STRING}),
+                "sector": _object({"code": STRING, "label": STRING}),
+                "testimonials": INTEGER,
+                "hits": {"type": "array", "items": {"allOf": [_ref("Hit"), _object({"url": STRING})]}},
+                "related": {"type": "array", "items": _ref("Nearby")},
+                "credit": STRING,
+                "url": STRING,
+            }
+        ),
+        "Metiers": _object(
+            {
+                "metiers": {"type": "array", "items": _object(
+                    {"rome": STRING, "label": STRING, "testimonials": INTEGER, "letter": STRING, "url": STRING})},
+                "sectors": {"type": "array", "items": _object(
+                    {"code": STRING, "label": STRING, "metiers": INTEGER, "testimonials": INTEGER})},
             }
         ),
         "Facets": _object(
@@ -214,6 +254,27 @@ def openapi_document() -> dict[str, Any]:
                         "200": _json(_ref("Testimonial"), "Le témoignage"),
                         "404": _json(_ref("Error"), "Identifiant inconnu"),
                         "410": _json(_ref("Error"), "Témoignage retiré par son auteur"),
+                        **ERRORS,
+                    },
+                }
+            },
+            "/api/metiers": {
+                "get": {
+                    "summary": "Les métiers qui ont des témoignages, de A à Z, et les secteurs",
+                    "operationId": "metiers",
+                    "responses": {"200": _json(_ref("Metiers"), "Les métiers"), **ERRORS},
+                }
+            },
+            "/api/metiers/{rome}": {
+                "get": {
+                    "summary": "Un métier (fiche ROME) : définition, témoignages, métiers proches",
+                    "operationId": "metier",
+                    "parameters": [{"name": "rome", "in": "path", "required": True, "schema": STRING,
+                                    "description": "Code ROME 4.0 : une lettre et quatre chiffres (J1506)."}],
+                    "responses": {
+                        "200": _json(_ref("Metier"), "Le métier"),
+                        "308": {"description": "Code écrit en minuscules : redirection vers sa forme canonique (J1506)"},
+                        "404": _json(_ref("Error"), "Aucun métier n’a ce code"),
                         **ERRORS,
                     },
                 }

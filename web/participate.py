@@ -2,7 +2,8 @@
 
 The same three steps for a new testimonial and an edit, without JavaScript::
 
-    GET  form                       -> the form (token "participate:form" or "edit:form")
+    GET  form                       -> the form (token "participate:form" or "edit:form"); ``?metier=``
+                                       fills in the profession (linked from a métier without testimonial)
     POST action=preview  (form)     -> the preview, or the form again with its errors (422)
     POST action=edit     (preview)  -> the form again, as typed
     POST action=send     (preview)  -> stored durably, then « merci » with the private link (new)
@@ -23,8 +24,9 @@ from starlette.responses import RedirectResponse, Response
 
 from search.errors import BloomrError
 from search.sections import SECTION_TITLES
+from search.text import clean_text
 from volunteers import control
-from volunteers.drafts import SECTION_FIELDS, check
+from volunteers.drafts import SECTION_FIELDS, SPECS, check
 from volunteers.errors import BadForm
 from volunteers.model import Draft, Nonce, Submission
 from web import volunteering as vol
@@ -181,7 +183,9 @@ def _step(request: Request, form: Form, token: str, editing: bool) -> Response:
     latest = submission.latest if submission is not None else None
     if submission is not None and latest is not None:
         return form_page(flow, _draft_values(latest.draft, submission.email), list(latest.draft.themes), False)
-    return form_page(flow, {"country": "FR"}, [], False)
+    # « Pas encore de témoignage de notaire » links here with the métier: its field comes filled in
+    metier = clean_text(request.query_params.get("metier", ""))[:SPECS["profession"].max_chars]
+    return form_page(flow, {"country": "FR", "profession": metier}, [], False)
 
 
 async def participate(request: Request) -> Response:

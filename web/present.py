@@ -11,7 +11,7 @@ receives ``results_page(results, params, generation)``::
         "less": {"url", "text"} | None}], "more": …, "less": …}, …],
      "chips": [{"facet", "facet_label", "value", "label", "remove_url"}], "clear_url": …,
      "sorts": [...], "pagination": {...} | None, "suggestion": {...} | None, "without_filter": [...],
-     "show_text": "Voir les 3 témoignages", "understood": None}
+     "show_text": "Voir les 3 témoignages", "understood": {…} | None (web.understood)}
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from search.results import FacetValue, Hit, SearchResults
 from web import urls
 from web.french import NBSP, apostrophes, long_date, number, plural, quoted, unbreakable_numbers
 from web.params import SORTS, SearchParams
+from web.understood import filter_words, understood_view
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def hit_view(hit: Hit, generation: Generation | None = None, *, origin: str = ""
         "published": hit.published,
         "published_text": long_date(hit.published),
         "reason": "",
+        "reason_url": "",
         "quote": "",
         "story": False,  # a story card (home, related, zero results): name and place, then the quote
         "share_url": origin + urls.testimonial_url(hit.id) if origin else "",
@@ -104,9 +106,11 @@ def facet_values(
 
     ``{"region": [{"value": "FR-BRE", "label": "Bretagne", "count": 3, "selected": True,
     "parent": "FR", "toggle_url": "/recherche?region=FR-BRE"}, …], "sector": [{…, "short_label":
-    "Santé"}], …}`` (``short_label``: sectors, when the generation has short labels).
+    "Santé"}], …}`` (``short_label``: sectors, when the generation has short labels;
+    ``from_words``: a value the words of the query ticked, whose toggle takes them out of ``q``).
     """
     out: dict[str, list[dict[str, Any]]] = {}
+    words = filter_words(results)
     for facet in FACET_NAMES:
         found = results.facets.get(facet)
         if found is None:
@@ -116,7 +120,9 @@ def facet_values(
         parents = {v.value: v.parent or "" for v in child_values} if child else None
         items = []
         for item in found.values:
-            data = {**item.to_dict(), "toggle_url": urls.toggle_url(params, facet, item.value, parents=parents)}
+            data = {**item.to_dict(), "toggle_url": urls.toggle_url(params, facet, item.value, parents=parents, words=words)}
+            if (facet, item.value) in words:
+                data["from_words"] = True  # ticked by the words of the query: unticking takes them out
             if facet == "sector" and generation is not None and generation.short.get("sector", {}).get(item.value):
                 data["short_label"] = generation.short_label("sector", item.value)
             items.append(data)
@@ -127,6 +133,7 @@ def facet_values(
 def _value_view(facet: str, item: dict[str, Any]) -> dict[str, Any]:
     """A facet value as the page lists it: the same dict, with its checkbox id and nested children."""
     return {
+        "from_words": False,
         **item,
         "facet": facet,
         "display": item.get("short_label") or apostrophes(item["label"]),
@@ -227,6 +234,7 @@ def facet_groups(
 def chips(results: SearchResults, params: SearchParams, generation: Generation) -> list[dict[str, str]]:
     """One chip per active filter value; removing a sector (country) also removes its professions (regions)."""
     out = []
+    words = filter_words(results)
     for facet, values in params.active_filters.items():
         child = CHILD_FACET.get(facet)
         child_values = results.facets[child].values if child and child in results.facets else ()
@@ -238,7 +246,7 @@ def chips(results: SearchResults, params: SearchParams, generation: Generation) 
                     "facet_label": FACET_LABELS.get(facet, facet),
                     "value": value,
                     "label": apostrophes(generation.short_label(facet, value) if facet == "sector" else generation.label(facet, value)),
-                    "remove_url": urls.toggle_url(params, facet, value, parents=parents),
+                    "remove_url": urls.toggle_url(params, facet, value, parents=parents, words=words),
                 }
             )
     return out
@@ -337,6 +345,8 @@ def results_page(
             "url": urls.query_url(params, results.suggestion),
             "total": results.suggestion_total or 0,
         }
+    words = filter_words(results)
+    understood = understood_view(results, params, generation)
     without = [
         {
             "facet": removal.facet,
@@ -344,13 +354,20 @@ def results_page(
                 generation.short_label(removal.facet, removal.value) if removal.facet == "sector" else removal.label
             ),
             "total": removal.total,
-            "url": urls.without_facet_url(params, removal.facet, removal.value),
+            "url": urls.without_facet_url(params, removal.facet, removal.value, words=words),
         }
         for removal in results.without_filter
-        if removal.total and not results.total
+        if removal.total and not results.total and not (understood and understood["none_here"])
     ]
     page_chips = chips(results, params, generation)
     head, title = heading(params, page_chips)
+    hits = [hit_view(hit, generation, origin=origin) for hit in results.hits]
+    if understood:
+        for hit, view in zip(results.hits, hits):
+            if hit.rome in understood["near"]:
+                view["reason"] = understood["near"][hit.rome]  # « Métier proche », « Même secteur »
+        if understood["correction"]:
+            suggestion = None  # announced as applied: « voici « infirmière » »
     return {
         "title": title,
         "heading": head,
@@ -360,20 +377,26 @@ def results_page(
         "relaxed": results.relaxed,
         "partial": results.partial,
         "first_rank": (min(results.page, results.pages) - 1) * results.page_size + 1,
-        "hits": [hit_view(hit, generation, origin=origin) for hit in results.hits],
+        "hits": hits,
         "facets": facet_groups(facet_values(results, params, generation), params, generation),
         "chips": page_chips,
-        "clear_url": urls.clear_url(params),
+        "clear_url": urls.clear_url(params, words=words),
         "first_page_url": urls.page_url(params, 1),
         "sorts": sort_options(results, params),
         "pagination": pagination(results, params),
         "suggestion": suggestion,
         "without_filter": without,
-        # Slot for phase 2 (query understanding, issue 14): the job the words name when no
-        # testimonial has it yet, and the nearest métiers that have some. results.html (top of
-        # #resultats) and _help.html mark where it is shown once it is not None.
-        "understood": None,
+        "understood": understood,  # web.understood: what the words named, the lack stated
+        "metier_link": _metier_link(params, generation),
     }
+
+
+def _metier_link(params: SearchParams, generation: Generation) -> dict[str, str] | None:
+    """One métier ticked: a link to its page (« La page du métier : Infirmier / Infirmière… »)."""
+    ticked = params.filters.get("profession", ())
+    if len(ticked) != 1:
+        return None
+    return {"label": apostrophes(generation.label("profession", ticked[0])), "url": urls.metier_url(ticked[0])}
 
 
 def discovery_values(values: list[FacetValue], facet: str, generation: Generation | None = None) -> list[dict[str, Any]]:

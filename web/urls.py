@@ -16,6 +16,7 @@ from typing import Mapping
 from urllib.parse import urlencode
 
 from search.facet_specs import CHILD_FACET, FACET_NAMES
+from search.understand import without_words
 from web.params import SearchParams
 from web.routes import path_for
 
@@ -36,6 +37,7 @@ def origin(base_url: str) -> str:
     return base_url.rstrip("/")
 PARTICIPATE = path_for("participate")
 PRIVACY = path_for("privacy")
+METIERS = path_for("metiers")
 
 
 def search_url(params: SearchParams, *, base: str = SEARCH) -> str:
@@ -61,40 +63,61 @@ def _with_filters(params: SearchParams, filters: Mapping[str, tuple[str, ...]]) 
     return params.with_(filters={f: v for f, v in filters.items() if v}, page=1)
 
 
+Words = Mapping[tuple[str, str], tuple[str, str]]
+"""Filters the words of the query gave: ``{("region", "FR-BRE"): ("bretagne", "")}``, (facet,
+value) -> (the words, the place word typed before them). Taking such a filter off takes its
+words out of ``q``, or the words would bring it back."""
+
+
+def _without_words(params: SearchParams, words: Words | None, keys: list[tuple[str, str]]) -> SearchParams:
+    q = params.q
+    for key in keys:
+        if words and key in words:
+            said, lead = words[key]
+            q = without_words(q, said, lead=lead)
+    return params.with_(q=q) if q != params.q else params
+
+
 def toggle_url(
     params: SearchParams,
     facet: str,
     value: str,
     *,
     parents: Mapping[str, str] | None = None,
+    words: Words | None = None,
 ) -> str:
     """Add ``value`` to ``facet`` or remove it if selected; back to page 1.
 
     ``parents`` maps child values to their parent (``{"L1507": "L"}``) for the child facet
-    of ``facet``: unticking sector ``L`` also unticks the professions of ``L``.
+    of ``facet``: unticking sector ``L`` also unticks the professions of ``L``. A value the
+    words gave (``words``) is on: toggling it takes those words out of ``q``.
     """
     filters = {f: tuple(v) for f, v in params.filters.items()}
     current = filters.get(facet, ())
-    if value in current:
+    from_words = words is not None and (facet, value) in words
+    if value in current or from_words:
         filters[facet] = tuple(v for v in current if v != value)
         child = CHILD_FACET.get(facet)
         if child and parents is not None and child in filters:
             filters[child] = tuple(v for v in filters[child] if parents.get(v) != value)
+        params = _without_words(params, words, [(facet, value)])
     else:
         filters[facet] = current + (value,)
     return search_url(_with_filters(params, filters))
 
 
-def clear_url(params: SearchParams) -> str:
-    """« Tout effacer »: keep the words and the sort, drop every filter."""
-    return search_url(_with_filters(params, {}))
+def clear_url(params: SearchParams, *, words: Words | None = None) -> str:
+    """« Tout effacer »: keep the words and the sort, drop every filter (and the words that gave one)."""
+    return search_url(_with_filters(_without_words(params, words, list(words or ())), {}))
 
 
-def without_facet_url(params: SearchParams, facet: str, value: str | None = None) -> str:
-    """The same search without one filter value (or the whole facet when ``value`` is None)."""
+def without_facet_url(params: SearchParams, facet: str, value: str | None = None, *, words: Words | None = None) -> str:
+    """The same search without one filter value (or the whole facet when ``value`` is None),
+    and without the words that gave it."""
     filters = {f: tuple(v) for f, v in params.filters.items()}
     filters[facet] = () if value is None else tuple(v for v in filters.get(facet, ()) if v != value)
-    return search_url(_with_filters(params, filters))
+    keys = [k for k in (words or {}) if k[0] == facet and (value is None or k[1] == value)]
+    return search_url(_with_filters(_without_words(params, words, keys), filters))
 
 
 def more_url(params: SearchParams, token: str, *, shown: bool = True) -> str:
@@ -142,3 +165,23 @@ def api_testimonial_url(testimonial_id: str) -> str:
 
 def api_search_url(params: SearchParams) -> str:
     return search_url(params, base=path_for("api_search"))
+
+
+def metier_url(rome: str) -> str:
+    """``metier_url("J1506") == "/metiers/J1506"``: what a fiche is, and its testimonials."""
+    return path_for("metier", rome=rome)
+
+
+def api_metier_url(rome: str) -> str:
+    return path_for("api_metier", rome=rome)
+
+
+def letter_url(letter: str) -> str:
+    """An anchor of the A–Z: ``letter_url("B") == "/metiers#lettre-B"``."""
+    return f"{METIERS}#lettre-{letter}"
+
+
+def participate_url(metier: str = "") -> str:
+    """``/participer``, its profession field filled in when ``metier`` is given:
+    ``participate_url("Notaire") == "/participer?metier=Notaire"``."""
+    return f"{PARTICIPATE}?{urlencode([('metier', metier)])}" if metier else PARTICIPATE

@@ -19,18 +19,23 @@ from search.documents import get_testimonial, related, same_job_here
 from search.facets import all_values
 from search.generation import Generation
 from search.hits import make_hit, published_date
+from search.metiers import metiers
 from search.parse import parse_query
 from search.plan import content_tokens
 from search.query import search
 from search.quotes import quote_of, stories
 from search.results import SearchResults
 from web import demand, feeds, urls
+from web.explore import interest_links
 from web.french import apostrophes, unbreakable_numbers
 from web.params import SearchParams, parse_search
 from web.present import discovery_values, hit_view, places, results_page
+from web.understood import apply_ticks, filter_words
 
 STORIES = 3
 LATEST = 3
+INTERESTS_SHOWN = 12
+"""Centres d'intérêt shown at first on the home page (the most told); the others behind « N autres »."""
 RELATED = 4
 WEAK = 2
 """At most this many results (or not every word found): the page also says what to try."""
@@ -92,10 +97,9 @@ def home(request: Request) -> Response:
         "places": places(all_values(generation, "country"), all_values(generation, "region")),
         "latest": [hit_view(hit, generation) for hit in latest.hits],
         "recent_url": urls.sort_url(SearchParams(), "recent"),
-        # Slot for phase 2 (ROME knowledge, issue 14): centres d'intérêt and ROME themes worded
-        # for a 16-year-old, each a link with its count; home.html shows « Explorer par centre
-        # d’intérêt » when this is not None.
-        "interests": None,
+        "interests": interest_links(generation),  # centres d'intérêt and ROME themes, each a search
+        "interests_shown": INTERESTS_SHOWN,
+        "metiers_url": urls.METIERS,
     }
     share = {
         "type": "website",
@@ -128,6 +132,12 @@ def results(request: Request) -> Response:
         seed=params.seed,
         budget_ms=request.app.state.settings.search_budget_ms,
     )
+    ticks = request.query_params.getlist("compris")
+    if ticks:
+        # the filter form, sent without JavaScript: a box the words ticked and the visitor
+        # unticked takes its words out of q; then the canonical URL
+        target = urls.search_url(apply_ticks(params, ticks, filter_words(found)))
+        return RedirectResponse(target, status_code=303)
     demand.note(request, generation, found)  # counted for bloomr insights, off the request path
     page = results_page(found, params, generation, origin=origin(request))
     page["help"] = help_for(generation, found, params, request)
@@ -171,7 +181,7 @@ def testimonial(request: Request) -> Response:
             "text": "Ce métier dans la même région",
         }
     links = {
-        "profession": urls.facet_url("profession", view.rome) if view.rome else None,
+        "profession": urls.metier_url(view.rome) if view.rome else None,
         "sector": urls.facet_url("sector", view.sector) if view.sector else None,
         "region": urls.facet_url("region", view.region) if view.region else None,
         "country": urls.facet_url("country", view.country) if view.country else None,
@@ -192,6 +202,8 @@ def testimonial(request: Request) -> Response:
     for item in related(generation, view.id, limit=RELATED):
         card = story_view(generation, generation.docnum[item.hit.id])
         card["reason"] = item.text
+        if item.reason == "metier" and item.hit.rome:
+            card["reason_url"] = urls.metier_url(item.hit.rome)  # « Même métier » opens the métier's page
         cards.append(card)
     quote = quote_of(generation, generation.docnum[view.id])
     profession = apostrophes(view.profession)
@@ -272,10 +284,12 @@ def feed(request: Request) -> Response:
 
 
 def sitemap(request: Request) -> Response:
-    """``/sitemap.xml``: the home page, the about page and every published testimonial."""
+    """``/sitemap.xml``: the home page, the about page, the métiers (the A–Z and every métier
+    that has testimonials) and every published testimonial."""
     generation = current(request)
     site = origin(request)
-    locations = [(site + urls.HOME, None), (site + urls.SEARCH, None), (site + urls.ABOUT, None)]
+    locations = [(site + urls.HOME, None), (site + urls.SEARCH, None), (site + urls.ABOUT, None), (site + urls.METIERS, None)]
+    locations += [(site + urls.metier_url(entry.rome), None) for entry in metiers(generation).entries]
     newest = search(generation, "", sort="recent", page_size=1)
     if newest.hits:
         locations[0] = (site + urls.HOME, newest.hits[0].published)

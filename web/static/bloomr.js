@@ -1,6 +1,7 @@
 /* Bloomr: progressive enhancement only. Without this file every page works with forms and links.
    - autocomplete from /api/suggest on [data-autocomplete] inputs (ARIA combobox + listbox);
-     Escape closes the list and keeps what was typed;
+     a métier opens its page, a place or a sector applies its filter, an interest or a word is
+     searched; Escape closes the list and keeps what was typed;
    - on the results page ([data-live] form): results update as you type (debounced), facet clicks,
      chips, sort, « Afficher plus » and pagination without reload; the URL is kept in sync
      (pushState / popstate), the final URL of a redirect included (a random order gets its seed);
@@ -37,13 +38,18 @@
   var shownUrl = window.location.pathname + window.location.search;  // what the page shows (no #fragment)
 
   function formUrl() {
-    var data = new FormData(form);
     var params = new URLSearchParams();
-    data.forEach(function (value, key) {
-      value = String(value);
+    var sort = form.querySelector("#sort");
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var key = el.name;
+      if (!key || el.disabled || el.type === "submit" || el.type === "button") { return; }
+      if (el.type === "checkbox" && !el.checked) { return; }
+      // a filter the words of q ticked comes from q: no parameter of its own
+      if (el.hasAttribute("data-words") || key === "compris") { return; }
+      var value = String(el.value);
       if (key === "q") { value = value.trim(); if (!value) { return; } }
       if (key === "sort" && (value === "relevance" || !value)) { return; }
-      if (key === "seed" && data.get("sort") !== "random") { return; }
+      if (key === "seed" && (!sort || sort.value !== "random")) { return; }
       params.append(key, value);
     });
     var query = params.toString();
@@ -256,7 +262,8 @@
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.matches("input[type=checkbox][data-toggle-url]")) {
-        load(target.getAttribute("data-toggle-url"), { push: true, focusId: target.id });
+        // a box the words ticked takes them out of the box when unticked: syncInput
+        load(target.getAttribute("data-toggle-url"), { push: true, focusId: target.id, syncInput: true });
       } else if (target.id === "sort") {
         load(formUrl(), { push: true, focusId: "sort" });
       }
@@ -302,11 +309,37 @@
     input.removeAttribute("aria-activedescendant");
   }
 
-  function choose(input, text) {
+  function submitWith(input, text) {
     input.value = text;
     closeSuggestions(input);
     var owner = input.form;
     if (owner && owner.requestSubmit) { owner.requestSubmit(); } else if (owner) { owner.submit(); }
+  }
+
+  /* What choosing a suggestion does: a métier opens its page; a place or a sector applies its
+     filter beside the other words (on the results page, without reloading it); an interest or a
+     word is searched. */
+  function choose(input, item) {
+    if (item.kind === "profession" && item.code) {
+      closeSuggestions(input);
+      window.location.assign(item.url);
+    } else if (item.facet && item.value) {
+      closeSuggestions(input);
+      if (form && input.form === form) {
+        input.value = item.query || "";
+        var target = new URL(formUrl(), window.location.href);
+        var chosen = target.searchParams.getAll(item.facet);
+        if (chosen.indexOf(item.value) === -1) { target.searchParams.append(item.facet, item.value); }
+        target.searchParams.delete("page");
+        load(target.pathname + target.search, { push: true, syncInput: true });
+      } else {
+        window.location.assign(item.url);
+      }
+    } else if (item.kind === "interest") {
+      submitWith(input, item.query || item.text);
+    } else {
+      submitWith(input, item.text);
+    }
   }
 
   document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
@@ -314,6 +347,7 @@
     if (!list) { return; }
     input.setAttribute("role", "combobox");
     var active = -1;
+    var items = [];  // the suggestions shown, in order
     var suggestController = null;
     // on the results page the list sits in the page's flow, above the live results: a short one
     var limit = list.classList.contains("suggestions-inline") ? 5 : 8;
@@ -339,7 +373,8 @@
         .then(function (data) {
           list.textContent = "";
           active = -1;
-          (data.suggestions || []).forEach(function (item, i) {
+          items = data.suggestions || [];
+          items.forEach(function (item, i) {
             var li = document.createElement("li");
             li.id = list.id + "-" + i;
             li.setAttribute("role", "option");
@@ -348,10 +383,10 @@
             label.textContent = item.text;
             var kind = document.createElement("span");
             kind.className = "kind";
-            kind.textContent = item.kind_label || "";
+            kind.textContent = item.hint || item.kind_label || "";
             li.appendChild(label);
             li.appendChild(kind);
-            li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(input, item.text); });
+            li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(input, item); });
             list.appendChild(li);
           });
           var any = list.children.length > 0 && document.activeElement === input;
@@ -375,9 +410,9 @@
       if (list.hidden || !count) { return; }
       if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % count); }
       else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + count) % count); }
-      else if (event.key === "Enter" && active >= 0) {
+      else if (event.key === "Enter" && active >= 0 && items[active]) {
         event.preventDefault();
-        choose(input, list.querySelectorAll("[role=option]")[active].firstChild.textContent);
+        choose(input, items[active]);
       }
     });
     input.addEventListener("blur", function () { setTimeout(function () { closeSuggestions(input); }, 100); });
