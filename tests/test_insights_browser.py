@@ -6,11 +6,7 @@ Waits are Playwright's own (a URL, a request), never sleeps.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +22,7 @@ from insights.recorder import Recorder, utc_today  # noqa: E402
 from insights.report import build_report  # noqa: E402
 from insights.store import Store  # noqa: E402
 from search.index import IndexHandle  # noqa: E402
+from uvicorn_process import Uvicorn  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,23 +47,11 @@ def browser() -> Iterator[Browser]:
 
 
 def test_a_search_typed_live_counts_once(browser: Browser, understood_index: Path, tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     db = tmp_path / "insights.sqlite3"
-    env = {**os.environ, "BLOOMR_INDEX": str(understood_index), "BLOOMR_INSIGHTS_DB": str(db), "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log"],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
-    )
-    assert server.stderr is not None
-    for line in server.stderr:
-        if "Application startup complete" in line:
-            break
+    server = Uvicorn({"BLOOMR_INDEX": str(understood_index), "BLOOMR_INSIGHTS_DB": str(db), "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"})
     requests: list[Request] = []
     try:
-        context = browser.new_context(base_url=f"http://127.0.0.1:{port}", user_agent=BROWSER_AGENT, locale="fr-FR")
+        context = browser.new_context(base_url=server.url, user_agent=BROWSER_AGENT, locale="fr-FR")
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.on("request", lambda r: requests.append(r) if "/recherche" in r.url else None)
@@ -86,8 +71,7 @@ def test_a_search_typed_live_counts_once(browser: Browser, understood_index: Pat
         expect(page.locator("#results-title")).to_contain_text("boulanger")
         context.close()  # the page is hidden: nothing left unsettled to send
     finally:
-        server.terminate()  # the lifespan writes the last batch
-        server.communicate(timeout=30)
+        server.stop()  # SIGTERM: the lifespan writes the last batch
     typed = [r for r in requests if r.headers.get("x-bloomr-live") == "typing"]
     beacons = [r for r in requests if "/recherche/vue" in r.url]
     assert typed and all("q=" in r.url for r in typed)

@@ -25,6 +25,7 @@ from starlette.testclient import TestClient
 
 from insights.recorder import Recorder, utc_today
 from insights.store import K, Store
+from uvicorn_process import Uvicorn
 from web.app import create_app
 from web.settings import Settings
 
@@ -315,29 +316,11 @@ def test_a_full_disk_never_fails_a_search(understood_index: Path, tmpfs: Path) -
 
 @pytest.mark.slow
 def test_real_http_counts_and_keeps_nothing_identifying(understood_index: Path, tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     db = tmp_path / "var" / "insights.sqlite3"
     Store(db).add({})  # the database exists, so that another connection can lock it below
-    env = {**os.environ, "BLOOMR_INDEX": str(understood_index), "BLOOMR_INSIGHTS_DB": str(db),
-           "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--no-access-log"],  # as `bloomr serve` runs it
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    assert server.stderr is not None
-    logs = []
-    for line in server.stderr:
-        logs.append(line)
-        if "Application startup complete" in line:
-            break
-    else:
-        pytest.fail("uvicorn did not start:\n" + "".join(logs))
-    base = f"http://127.0.0.1:{port}"
+    server = Uvicorn({"BLOOMR_INDEX": str(understood_index), "BLOOMR_INSIGHTS_DB": str(db),
+                      "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"})  # as `bloomr serve` runs it
+    base = server.url
     statuses = []
     try:
         with httpx.Client(base_url=base, headers={"user-agent": BROWSER}) as http:
@@ -356,9 +339,8 @@ def test_real_http_counts_and_keeps_nothing_identifying(understood_index: Path, 
                 holder.execute("ROLLBACK")
                 holder.close()
     finally:
-        server.terminate()  # graceful: the lifespan writes the last batch
-        out, err = server.communicate(timeout=30)
-    logs.append(err + out)
+        server.stop()  # graceful: the lifespan writes the last batch
+    logs = [server.log()]
     assert statuses == [200] * K + [200, 200, 204, 200, 200]
     totals = Store(db).totals(today(), today())
     words = {row.query for row in totals.rows}

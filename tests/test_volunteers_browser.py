@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,8 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from bloomr.cli import main  # noqa: E402
-from test_web_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, free_port, shot  # noqa: E402
+from test_web_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, shot  # noqa: E402
+from uvicorn_process import Uvicorn  # noqa: E402
 from test_withdraw import holders  # noqa: E402
 from volunteer_kit import DRAFT, SENTENCE, make_site  # noqa: E402
 
@@ -50,28 +49,12 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     corpus, index, db, _ = make_site(tmp_path_factory.mktemp("volunteers"))
-    port = free_port()
-    env = {**os.environ, "BLOOMR_INDEX": str(index), "BLOOMR_CORPUS": str(corpus), "BLOOMR_VOLUNTEERS_DB": str(db),
-           "BLOOMR_ALLOWED_HOSTS": "127.0.0.1", "BLOOMR_FORM_RATE": "1000"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
-    )
-    assert process.stderr is not None
-    seen = []
-    for line in process.stderr:
-        seen.append(line)
-        if "Application startup complete" in line:
-            break
-    else:
-        process.wait()
-        pytest.fail("uvicorn did not start:\n" + "".join(seen))
+    uvicorn = Uvicorn({"BLOOMR_INDEX": str(index), "BLOOMR_CORPUS": str(corpus), "BLOOMR_VOLUNTEERS_DB": str(db),
+                       "BLOOMR_ALLOWED_HOSTS": "127.0.0.1", "BLOOMR_FORM_RATE": "1000"})
     try:
-        yield Server(f"http://127.0.0.1:{port}", corpus, index, db)
+        yield Server(uvicorn.url, corpus, index, db)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
+        uvicorn.stop()
 
 
 @pytest.fixture(scope="module")

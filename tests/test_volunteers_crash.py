@@ -8,9 +8,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -18,48 +15,25 @@ from pathlib import Path
 import httpx
 import pytest
 
+from uvicorn_process import Uvicorn
 from volunteer_kit import DRAFT, SENTENCE, csrf, fields, make_site
 from volunteers.store import Store
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
-    )
-    assert process.stderr is not None
-    seen = []
-    for line in process.stderr:
-        seen.append(line)
-        if "Application startup complete" in line:
-            return process
-    process.wait()
-    pytest.fail("uvicorn did not start:\n" + "".join(seen))
 
 
 @pytest.fixture
 def environment(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
     corpus, index, db, _ = make_site(tmp_path)
-    env = {**os.environ, "BLOOMR_INDEX": str(index), "BLOOMR_CORPUS": str(corpus),
+    env = {"BLOOMR_INDEX": str(index), "BLOOMR_CORPUS": str(corpus),
            "BLOOMR_VOLUNTEERS_DB": str(db), "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"}
     yield env, db
 
 
 def test_kill_9_right_after_merci_loses_nothing(environment: tuple[dict[str, str], Path]) -> None:
     env, db = environment
-    port = free_port()
-    server = serve(env, port)
-    base = f"http://127.0.0.1:{port}"
+    server = Uvicorn(env)
+    base = server.url
     try:
         with httpx.Client(base_url=base) as client:
             form = client.get("/participer")
@@ -68,24 +42,17 @@ def test_kill_9_right_after_merci_loses_nothing(environment: tuple[dict[str, str
             os.kill(server.pid, signal.SIGKILL)  # the very moment the acknowledgement arrived
         assert thanks.status_code == 200 and "Merci, Lina" in thanks.text
     finally:
-        server.kill()
-        server.wait(timeout=10)
-        assert server.stderr is not None
-        server.stderr.close()
-    assert server.returncode == -signal.SIGKILL
+        returncode = server.kill()
+    assert returncode == -signal.SIGKILL
 
     found = Store(db).list_pending()  # read from disk by another process
     assert len(found) == 1 and found[0].pending is not None
     assert found[0].pending.draft.metier.startswith(SENTENCE) and found[0].email == DRAFT["email"]
 
     link = unescape(re.search(r'id="management-link" type="text" value="([^"]+)"', thanks.text).group(1))  # type: ignore[union-attr]
-    port = free_port()
-    restarted = serve(env, port)
+    restarted = Uvicorn(env)
     try:
-        page = httpx.get(link.replace(base, f"http://127.0.0.1:{port}"))
+        page = httpx.get(link.replace(base, restarted.url))
         assert page.status_code == 200 and "En attente de relecture" in page.text
     finally:
-        restarted.terminate()
-        restarted.wait(timeout=10)
-        assert restarted.stderr is not None
-        restarted.stderr.close()
+        restarted.stop()

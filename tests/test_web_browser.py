@@ -7,11 +7,7 @@ under test-artifacts/. Waits are Playwright's own (an element or a URL appears),
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +16,7 @@ import pytest
 sync_api = pytest.importorskip("playwright.sync_api")
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from uvicorn_process import Uvicorn  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,6 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-dev-shm-usage",  # a container's /dev/shm may be 64 MB: Chromium's shared memory goes to /tmp
 ]
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -37,36 +35,13 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed at /usr/bin/chromium (.ci/run installs it)", allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def serve(index_dir: Path) -> Iterator[str]:
     """uvicorn in its own process on ``index_dir``; ready when it logs its startup line."""
-    port = free_port()
-    env = {**os.environ, "BLOOMR_INDEX": str(index_dir), "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
-    )
-    assert process.stderr is not None
-    seen = []
-    for line in process.stderr:  # blocks until uvicorn speaks; ends if it dies
-        seen.append(line)
-        if "Application startup complete" in line:
-            break
-    else:
-        process.wait()
-        pytest.fail("uvicorn did not start:\n" + "".join(seen))
+    server = Uvicorn({"BLOOMR_INDEX": str(index_dir), "BLOOMR_ALLOWED_HOSTS": "127.0.0.1"})
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
+        server.stop()
 
 
 @pytest.fixture(scope="module")
