@@ -121,6 +121,29 @@ def test_toggle_adds_removes_and_resets_page() -> None:
     assert urls.toggle_url(params, "sector", "L") == "/recherche?q=son"
 
 
+_VALUES = st.sampled_from(["L", "M", "L1507", "FR-BRE", "FR", "é & =", "a+b", "conseils"])
+
+
+@given(
+    q=st.sampled_from(["", "son", "infirmière bretagne", "a&b=c"]),
+    filters=st.dictionaries(st.sampled_from(list(urls.FACET_NAMES)), st.lists(_VALUES, max_size=3, unique=True).map(tuple)),
+    sort=st.sampled_from([None, "recent", "random"]),
+    page=st.integers(1, 3),
+    seed=st.sampled_from([None, 42]),
+    more=st.sampled_from([(), ("country",), ("sector:J",)]),
+    facet=st.sampled_from(list(urls.FACET_NAMES)),
+    value=_VALUES,
+    words=st.sampled_from([None, {("region", "FR-BRE"): ("bretagne", "")}]),
+)
+def test_toggles_give_toggle_urls(q: str, filters: dict[str, tuple[str, ...]], sort: str | None, page: int, seed: int | None,
+                                  more: tuple[str, ...], facet: str, value: str, words: urls.Words | None) -> None:
+    """The page's fast path (``Toggles``) and the general ``toggle_url`` agree on every state."""
+    params = SearchParams(q=q, filters=filters, sort=sort, page=page, seed=seed, more=more, page_size=10 if page < 3 else 20)
+    parents = {"L1507": "L"}
+    assert urls.Toggles(params, words=words).url(facet, value, parents=parents) == urls.toggle_url(
+        params, facet, value, parents=parents, words=words)
+
+
 def test_unticking_a_sector_unticks_its_professions() -> None:
     params = SearchParams(filters={"sector": ("L", "M"), "profession": ("L1507", "M1705")})
     parents = {"L1507": "L", "M1705": "M"}

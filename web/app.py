@@ -30,6 +30,7 @@ from search.errors import BloomrError
 from search.index import IndexHandle
 from search.warm import warm
 from web import api, demand, errors, french, manage, metiers, participate, urls, views, volunteering
+from web.pagecache import PageCache
 from web.params import MAX_QUERY_CHARS
 from web.forms import MAX_FORM_BYTES
 from web.routes import BEACONS, FORMS, PATHS
@@ -174,5 +175,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.templates = make_templates()
+    app.state.pages = PageCache()  # rendered results pages of the generation served (issue 18)
     volunteering.setup(app, settings)
     return app

@@ -11,11 +11,12 @@ recorder never blocks, and an unexpected error is logged by its type only (never
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from insights.record import record_of
+from insights.record import Record, record_of
 from insights.recorder import Recorder
 from insights.rules import skip_reason
 from insights.store import Store
@@ -34,19 +35,40 @@ def recorder(settings: Settings) -> Recorder:
     return Recorder(Store(settings.insights_path, secret=settings.secret))
 
 
-def note(request: Request, generation: Generation, found: SearchResults, *, beacon: bool = False) -> None:
-    """Offer this search to the recorder if it counts (``insights.rules``)."""
+def note(request: Request, generation: Generation, found: SearchResults, *, beacon: bool = False) -> Record | None:
+    """Offer this search to the recorder if it counts (``insights.rules``); its record, kept by
+    the page cache so that a page served again from it is counted again (``note_again``)."""
+    record = record_for(request, generation, found)
+    offer(request, record, page=found.page, beacon=beacon)
+    return record
+
+
+def note_again(request: Request, record: Record | None, *, page: int) -> None:
+    """A results page served from the page cache: the search it shows counts as the first did."""
+    recording: Recorder | None = getattr(request.app.state, "insights", None)
+    if record is not None and recording is not None:
+        offer(request, replace(record, day=recording.today()), page=page)
+
+
+def record_for(request: Request, generation: Generation, found: SearchResults) -> Record | None:
+    """The record of this search (None without a recorder, or when nothing was asked)."""
     recording: Recorder | None = getattr(request.app.state, "insights", None)
     if recording is None:
-        return
-    if skip_reason(method=request.method, page=found.page, headers=request.headers, beacon=beacon):
-        return
+        return None
     try:
-        record = record_of(found, generation, day=recording.today())
-        if record is not None:
-            recording.offer(record, source=request.client.host if request.client else "")
+        return record_of(found, generation, day=recording.today())
     except Exception as exc:  # a bug here must never cost a youth their results
         logger.error("insights: a search could not be read into a record (%s)", type(exc).__name__)
+        return None
+
+
+def offer(request: Request, record: Record | None, *, page: int, beacon: bool = False) -> None:
+    recording: Recorder | None = getattr(request.app.state, "insights", None)
+    if record is None or recording is None:
+        return
+    if skip_reason(method=request.method, page=page, headers=request.headers, beacon=beacon):
+        return
+    recording.offer(record, source=request.client.host if request.client else "")
 
 
 def seen(request: Request) -> Response:

@@ -9,7 +9,7 @@ request sees it, so a withdrawn testimonial never survives in a cached page.
 
     cache = PageCache()
     page = cache.get(generation, key)            # None, or a CachedPage
-    cache.put(generation, key, CachedPage.of(status, media_type, body, headers))
+    cache.put(generation, key, CachedPage.of(status, media_type, body, headers, record=...))
     page.response(request)                       # gzipped when accepted, marked X-Bloomr-Cache: hit
 """
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
+from insights.record import Record
 from search.generation import Generation
 
 BUDGET_BYTES = 16 * 1024 * 1024
@@ -39,11 +40,14 @@ class CachedPage:
     media_type: str
     gzipped: bytes
     headers: tuple[tuple[str, str], ...] = ()
+    record: Record | None = None
+    """The search the page shows, as ``bloomr insights`` counts it: a hit counts again."""
 
     @classmethod
-    def of(cls, status: int, media_type: str, body: bytes, headers: Mapping[str, str] | None = None) -> "CachedPage":
+    def of(cls, status: int, media_type: str, body: bytes, headers: Mapping[str, str] | None = None, *,
+           record: Record | None = None) -> "CachedPage":
         kept = tuple((k, v) for k, v in (headers or {}).items() if k.lower() not in ("content-length", "content-encoding"))
-        return cls(status, media_type, gzip.compress(body, GZIP_LEVEL, mtime=0), kept)
+        return cls(status, media_type, gzip.compress(body, GZIP_LEVEL, mtime=0), kept, record)
 
     def response(self, request: Request, *, hit: bool = True) -> Response:
         """The page for this request: gzipped if the client accepts it, plain otherwise."""

@@ -111,6 +111,7 @@ def facet_values(
     """
     out: dict[str, list[dict[str, Any]]] = {}
     words = filter_words(results)
+    toggles = urls.Toggles(params, words=words)
     for facet in FACET_NAMES:
         found = results.facets.get(facet)
         if found is None:
@@ -120,7 +121,7 @@ def facet_values(
         parents = {v.value: v.parent or "" for v in child_values} if child else None
         items = []
         for item in found.values:
-            data = {**item.to_dict(), "toggle_url": urls.toggle_url(params, facet, item.value, parents=parents, words=words)}
+            data = {**item.to_dict(), "toggle_url": toggles.url(facet, item.value, parents=parents)}
             if (facet, item.value) in words:
                 data["from_words"] = True  # ticked by the words of the query: unticking takes them out
             if facet == "sector" and generation is not None and generation.short.get("sector", {}).get(item.value):

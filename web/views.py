@@ -28,6 +28,7 @@ from search.results import SearchResults
 from web import demand, feeds, urls
 from web.explore import interest_links
 from web.french import apostrophes, unbreakable_numbers
+from web.pagecache import CachedPage, PageCache
 from web.params import SearchParams, parse_search
 from web.present import discovery_values, hit_view, places, results_page
 from web.understood import apply_ticks, filter_words
@@ -122,6 +123,14 @@ def results(request: Request) -> Response:
         # the shuffle lives in the URL, so a reload or a shared link keeps the order
         target = urls.search_url(params.with_(seed=new_seed()))
         return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+    ticks = request.query_params.getlist("compris")
+    pages: PageCache = request.app.state.pages
+    key = (urls.search_url(params), origin(request))  # all a results page depends on, with its generation
+    if not ticks:
+        cached = pages.get(generation, key)
+        if cached is not None:
+            demand.note_again(request, cached.record, page=params.page)
+            return cached.response(request)
     found = search(
         generation,
         params.q,
@@ -132,16 +141,20 @@ def results(request: Request) -> Response:
         seed=params.seed,
         budget_ms=request.app.state.settings.search_budget_ms,
     )
-    ticks = request.query_params.getlist("compris")
     if ticks:
         # the filter form, sent without JavaScript: a box the words ticked and the visitor
         # unticked takes its words out of q; then the canonical URL
         target = urls.search_url(apply_ticks(params, ticks, filter_words(found)))
         return RedirectResponse(target, status_code=303)
-    demand.note(request, generation, found)  # counted for bloomr insights, off the request path
+    record = demand.note(request, generation, found)  # counted for bloomr insights, off the request path
     page = results_page(found, params, generation, origin=origin(request))
     page["help"] = help_for(generation, found, params, request)
-    return render(request, "results.html", {"page": page, "params": params})
+    response = render(request, "results.html", {"page": page, "params": params})
+    if found.partial:
+        return response  # a page cut short by the search budget is not kept
+    built = CachedPage.of(response.status_code, "text/html", response.body, response.headers, record=record)
+    pages.put(generation, key, built)
+    return built.response(request, hit=False)
 
 
 def help_for(generation: Generation, found: SearchResults, params: SearchParams, request: Request) -> dict[str, Any] | None:
