@@ -61,7 +61,8 @@ def atom_feed(entries: Iterable[Entry], *, feed_url: str, site_url: str, title: 
         if item.category:
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": item.category})
         ET.SubElement(entry, f"{{{ATOM}}}summary", {"type": "text"}).text = item.summary
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def sitemap(locations: Iterable[tuple[str, date | None]]) -> bytes:
@@ -75,7 +76,8 @@ def sitemap(locations: Iterable[tuple[str, date | None]]) -> bytes:
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = loc
         if modified is not None:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = modified.isoformat()
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def robots(sitemap_url: str, disallowed: Iterable[str]) -> str:

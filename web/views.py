@@ -10,6 +10,7 @@ Errors are raised, never rendered here: ``web.errors`` turns every ``BloomrError
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -152,7 +153,7 @@ def results(request: Request) -> Response:
     response = render(request, "results.html", {"page": page, "params": params})
     if found.partial:
         return response  # a page cut short by the search budget is not kept
-    built = CachedPage.of(response.status_code, "text/html", response.body, response.headers, record=record)
+    built = CachedPage.of(response.status_code, "text/html", bytes(response.body), response.headers, record=record)
     pages.put(generation, key, built)
     return built.response(request, hit=False)
 
@@ -301,7 +302,7 @@ def sitemap(request: Request) -> Response:
     that has testimonials) and every published testimonial."""
     generation = current(request)
     site = origin(request)
-    locations = [(site + urls.HOME, None), (site + urls.SEARCH, None), (site + urls.ABOUT, None), (site + urls.METIERS, None)]
+    locations: list[tuple[str, date | None]] = [(site + urls.HOME, None), (site + urls.SEARCH, None), (site + urls.ABOUT, None), (site + urls.METIERS, None)]
     locations += [(site + urls.metier_url(entry.rome), None) for entry in metiers(generation).entries]
     newest = search(generation, "", sort="recent", page_size=1)
     if newest.hits:
