@@ -44,7 +44,7 @@ def unbreakable_numbers(text: str) -> str:
 
 def apostrophes(text: str) -> str:
     """The typographic apostrophe inside words: ``apostrophes("Chargée d'affaires") == "Chargée d’affaires"``."""
-    return _APOSTROPHE.sub("’", text)
+    return _APOSTROPHE.sub("’", text) if "'" in text else text
 
 
 def quoted(text: str) -> str:

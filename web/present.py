@@ -169,6 +169,13 @@ def _trim(
     return kept, more, None
 
 
+def _kept(views: list[dict[str, Any]], shown: int | None, *, whole: bool) -> int:
+    """How many of ``views`` ``_trim`` keeps (``whole``: selected, or its list opened)."""
+    if shown is None or len(views) <= shown + 1 or whole:
+        return len(views)
+    return sum(1 for i, v in enumerate(views) if i < shown or v["selected"] or v.get("children_open"))
+
+
 def facet_groups(
     values_by_facet: dict[str, list[dict[str, Any]]],
     params: SearchParams | None = None,
@@ -180,6 +187,7 @@ def facet_groups(
     its parent all the same, with a zero count: a region is never shown without its country.
     """
     params = params or SearchParams()
+    toggles = urls.Toggles(params)
     groups = []
     for group in GROUPS:
         if group.facet not in values_by_facet:
@@ -198,26 +206,30 @@ def facet_groups(
                     label = generation.label(group.facet, code) if generation is not None else code
                     holder = _value_view(group.facet, {
                         "value": code, "label": label, "count": 0, "selected": False,
-                        "toggle_url": urls.toggle_url(params, group.facet, code),
+                        "toggle_url": toggles.url(group.facet, code),
                     })
                     by_value[code] = holder
                     values.append(holder)
                 holder["children"].append(view)
                 if item["selected"]:
                     holder["children_open"] = True
+        size = len(values)
         for view in values:
             children = view["children"]
             view["children_total"] = len(children)
             if not children:
                 continue
-            token = f"{group.facet}:{view['value']}"
-            if view["selected"] or token in params.more:
+            whole = view["selected"] or f"{group.facet}:{view['value']}" in params.more
+            if whole:
                 view["children_open"] = True
-            view["children"], view["more"], view["less"] = _trim(
-                children, group.children_shown, params, token, group.child_word, whole=view["selected"]
-            )
-        size = len(values) + sum(len(v["children"]) for v in values)
+            size += _kept(children, group.children_shown, whole=whole)
         kept, more, less = _trim(values, group.shown, params, group.facet, group.word, words=group.words or None)
+        for view in kept:  # the lists of children only where the page shows their parent
+            if view["children"]:
+                token = f"{group.facet}:{view['value']}"
+                view["children"], view["more"], view["less"] = _trim(
+                    view["children"], group.children_shown, params, token, group.child_word, whole=view["selected"]
+                )
         groups.append(
             {
                 "name": group.facet,

@@ -12,8 +12,9 @@ Parameters always come in the same order (``q``, facets in ``FACETS`` order, ``s
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from search.facet_specs import CHILD_FACET, FACET_NAMES
 from search.understand import without_words
@@ -106,6 +107,10 @@ def toggle_url(
     return search_url(_with_filters(params, filters))
 
 
+_quoted = lru_cache(maxsize=1 << 16)(quote_plus)
+"""Facet values (codes) quoted once: a page lists hundreds, the taxonomy has a few thousand."""
+
+
 class Toggles:
     """``toggle_url`` for the hundreds of facet values of one results page, at the cost of a string join.
 
@@ -139,7 +144,7 @@ class Toggles:
         if value in self.params.filters.get(facet, ()) or (self.words is not None and (facet, value) in self.words):
             return toggle_url(self.params, facet, value, parents=parents, words=self.words)
         before, after = self._around[facet]
-        return f"{SEARCH}?{before}{urlencode(((facet, value),))}{after}"
+        return f"{SEARCH}?{before}{facet}={_quoted(value)}{after}"  # facet names are plain ASCII words
 
 
 def clear_url(params: SearchParams, *, words: Words | None = None) -> str:
