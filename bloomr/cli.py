@@ -25,6 +25,7 @@ from typing import Any
 
 from web.settings import Settings, settings_help
 from search.errors import BloomrError, CorpusError
+from search.french import NBSP, NNBSP, plural, quoted
 from search.facet_specs import FACETS
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -69,9 +70,9 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         _out()
     _out("Corpus : " + format_summary(summary) + ".")
     if report.errors:
-        _out(f"{report.error_count} erreur(s), {report.warning_count} avertissement(s).")
+        _out(f"{plural(report.error_count, 'erreur')}, {plural(report.warning_count, 'avertissement')}.")
         return 1
-    _out(f"Aucune erreur ({report.warning_count} avertissement(s)).")
+    _out(f"Aucune erreur ({plural(report.warning_count, 'avertissement')}).")
     return 0
 
 
@@ -125,7 +126,6 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
     """Withdraw a testimonial at once and for good. Example: bloomr withdraw audrey-consultante"""
-    from indexer.french import NBSP, NNBSP, quoted
     from indexer.pipeline import withdraw
     from search.layout import LEDGER
 
@@ -176,7 +176,7 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
         _out(f"n° {item['id']} · {item['sent'][:10]} · {kind} · {item['name']}, {item['profession']} · "
              f"{item['region']} ({item['country']}) · {item['words']} mots · {rome}")
     if waiting:
-        _out(f"{len(waiting)} envoi(s) à relire : bloomr show N, puis bloomr accept N ou bloomr reject N --reason \"…\".")
+        _out(f"{plural(len(waiting), 'envoi')} à relire{NBSP}: bloomr show N, puis bloomr accept N ou bloomr reject N --reason \"…\".")
     if queued:
         _out(f"Retraits dont l’effacement attend le verrou de construction : {', '.join(queued)}.")
     return 0
@@ -296,8 +296,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    relaxed = " (recherche élargie : tous les mots ne sont pas présents)" if data["relaxed"] else ""
-    _out(f"{data['total']} résultat(s) pour « {data['query']} »{relaxed} — page {data['page']}")
+    relaxed = f" (recherche élargie{NBSP}: tous les mots ne sont pas présents)" if data["relaxed"] else ""
+    _out(f"{plural(data['total'], 'résultat')} pour {quoted(data['query'])}{relaxed} — page {data['page']}")
     for hit in data["hits"]:
         _out(f"- {hit['id']} · {hit['name']}, {hit['profession']} · {hit['region']} · {hit['published']}")
         snippet = html.unescape(hit["snippet"].replace("<mark>", "[").replace("</mark>", "]"))

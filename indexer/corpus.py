@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from indexer.french import NBSP, NNBSP, count
+from search.french import NBSP, NNBSP, plural
 from indexer.frontmatter import Field, FrontMatterError, parse_front_matter
 from indexer.jsonl import numbered_lines, parse_record
 from indexer.model import OMITTED, CorpusReport, Problem, Sections, Testimonial
@@ -105,12 +105,12 @@ class _FileProblems:
         if not errors and not warnings:
             return self.kept
         if errors and warnings:
-            what = f"{count(errors + warnings, 'autre problème', 'autres problèmes')} dans ce fichier" \
-                   f" ({count(errors, 'erreur', 'erreurs')}, {count(warnings, 'avertissement', 'avertissements')})"
+            what = f"{plural(errors + warnings, 'autre problème', 'autres problèmes')} dans ce fichier" \
+                   f" ({plural(errors, 'erreur', 'erreurs')}, {plural(warnings, 'avertissement', 'avertissements')})"
         elif errors:
-            what = f"{count(errors, 'autre erreur', 'autres erreurs')} dans ce fichier"
+            what = f"{plural(errors, 'autre erreur', 'autres erreurs')} dans ce fichier"
         else:
-            what = f"{count(warnings, 'autre avertissement', 'autres avertissements')} dans ce fichier"
+            what = f"{plural(warnings, 'autre avertissement', 'autres avertissements')} dans ce fichier"
         summary = Problem(
             self.shown, self.first_omitted_line, f"… et {what}",
             f"corrigez d’abord les premières lignes signalées{NBSP}: une même cause (un fichier qui n’est pas au"
@@ -214,7 +214,7 @@ def _nothing_to_publish(corpus_dir: Path, folder: Path, testimonials: list[Testi
     if any(not t.withdrawn for t in testimonials):
         return []
     if testimonials:
-        withdrawn = count(len(testimonials), "retiré", "retirés")
+        withdrawn = plural(len(testimonials), "retiré", "retirés")
         return [Problem(str(folder), 1, f"aucun témoignage publié dans ce dossier ({withdrawn})",
                         f"publiez-en au moins un (status: published){NBSP}: un index vide ne peut pas être servi", field="corpus")]
     remedy = "ajoutez-y des fichiers .md ou .jsonl" + _at_root(corpus_dir, folder)

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from indexer.french import quoted
+from search.french import quoted
 
 MAX_FRONT_MATTER_BYTES = 16 * 1024
 MAX_FRONT_MATTER_LINES = 200

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from indexer.corpus import read_status
-from indexer.french import NBSP, quoted
+from search.french import NBSP, quoted
 from indexer.frontmatter import FrontMatterError, with_field
 from indexer.jsonl import cut, parse_record
 

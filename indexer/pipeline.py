@@ -18,6 +18,7 @@ from indexer.model import CorpusReport
 from indexer.taxonomy import load_taxonomy
 from search import ledger
 from search.errors import BuildFailed, CorpusError, NotFound
+from search.french import NNBSP, plural
 from search.layout import CURRENT, PREVIOUS
 
 

@@ -29,6 +29,7 @@ from indexer.rome import ROME_FILE, read_rome, write_rome
 from indexer.rome_export import read_export
 from indexer.taxonomy import fold, load_taxonomy, professions_of_rome
 from search.errors import CorpusError
+from search.french import NBSP, plural
 
 HEADER = """\
 # Professions: the volunteers' own words for a ROME 4.0 fiche, where ROME has no such title
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{size / 1e6:.2f} Mo, lu en {load_ms:.0f} ms ({rome.credit}).")
     print(f"{path} : mots des bénévoles pour {len(data)} fiches ROME écrits.")
     if errors:
-        print(f"Le corpus a encore {errors} erreur(s) : lancez bloomr check.")
+        print(f"Le corpus a encore {plural(errors, 'erreur')}{NBSP}: lancez bloomr check.")
     return 0
 
 

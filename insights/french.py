@@ -1,23 +1,21 @@
 """French typography for the report: ``number(12345) == "12\u202f345"``, ``percent(0.625) == "63\u202f%"``,
 ``plural(2, "recherche") == "2\u00a0recherches"``, ``long_date(date(2026, 12, 1)) == "1er\u00a0décembre 2026"``.
 
-The same rules as the site's (``web/french.py``), which this package cannot import (it sits below ``web``).
+The shared rules are ``search.french``'s; a percentage and a span of days are the report's own.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-NBSP = "\u00a0"  # before « : » and inside « guillemets »
-NNBSP = "\u202f"  # narrow: before ; ? ! % and between thousands
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+from search.french import (  # re-exported: the names the site's and the report's code use
+    NBSP as NBSP,
+    NNBSP as NNBSP,
+    long_date as long_date,
+    number as number,
+    plural as plural,
+    quoted as quoted,
 )
-
-
-def number(value: int) -> str:
-    return f"{int(value):,}".replace(",", NNBSP)
 
 
 def percent(share: float) -> str:
@@ -25,21 +23,6 @@ def percent(share: float) -> str:
     if 0 < share < 0.005:
         return f"<{NBSP}1{NNBSP}%"
     return f"{round(share * 100)}{NNBSP}%"
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """French: 0 and 1 take the singular."""
-    word = singular if abs(int(count)) < 2 else (plural_form or singular + "s")
-    return f"{number(count)}{NBSP}{word}"
-
-
-def quoted(text: str) -> str:
-    return f"«{NBSP}{text}{NBSP}»"
-
-
-def long_date(value: date) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day}{NBSP}{MONTHS[value.month - 1]} {value.year}"
 
 
 def span(since: date, until: date) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bloomr.progress import ProgressPrinter
-from indexer.french import NBSP, NNBSP
+from search.french import NBSP, NNBSP
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"
@@ -47,7 +47,7 @@ def test_check_a_good_corpus_exits_0_with_a_summary() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines() == [
         "Corpus : 9 témoignages (8 publiés, 1 retiré), 7 fiches ROME, 4 secteurs, 4 pays, 8 régions, 10 thèmes.",
-        "Aucune erreur (0 avertissement(s)).",
+        "Aucune erreur (0\u00a0avertissement).",
     ]
 
 
@@ -63,7 +63,7 @@ def test_check_a_bad_corpus_lists_every_error_as_path_line_and_exits_1(tmp_path:
     for name in chosen:  # all of them at once, not the first
         assert any(line.startswith(f"{corpus / 'testimonials' / name}:") for line in problems), name
     assert any("Bretange" in line and "Bretagne" in line for line in problems)  # remedy: did you mean
-    assert re.search(r"^\d+ erreur\(s\), \d+ avertissement\(s\)\.$", done.stdout, re.MULTILINE)
+    assert re.search(r"^\d+\u00a0erreurs?, \d+\u00a0avertissements?\.$", done.stdout, re.MULTILINE)
     assert "Traceback" not in done.stderr
 
 
@@ -112,7 +112,7 @@ def test_search_as_text(index: Path) -> None:
     done = run("search", "boulanger", "--index", str(index))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "1 résultat(s) pour « boulanger » — page 1"
+    assert lines[0] == "1\u00a0résultat pour «\u00a0boulanger\u00a0» — page 1"
     assert lines[1].startswith("- moussa-boulanger · Moussa, Boulanger")
 
 

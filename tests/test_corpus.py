@@ -443,7 +443,7 @@ def test_a_capped_file_is_counted_whole_by_bloomr_check(tmp_path: Path, capsys: 
     assert main(["check", "--corpus", str(corpus)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert sum(1 for line in out if "empty-objects.jsonl" in line) == 101
-    assert "1000 erreur(s), 0 avertissement(s)." in out
+    assert "1\u202f000\u00a0erreurs, 0\u00a0avertissement." in out
 
 
 @pytest.mark.parametrize(

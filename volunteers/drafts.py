@@ -12,6 +12,8 @@ or HTML is never interpreted anywhere.
 
 from __future__ import annotations
 
+from search.french import NBSP
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +22,6 @@ from indexer.taxonomy import Taxonomy
 from search.text import clean_text
 from volunteers.model import Draft
 
-NBSP = "\u00a0"
 
 
 @dataclass(frozen=True)

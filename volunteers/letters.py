@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-NBSP = "\u00a0"
+from search.french import NBSP
+
 SIGNATURE = "\n\nMerci pour votre temps et votre générosité,\nL’équipe de Bloomr\n"
 
 

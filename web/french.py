@@ -1,4 +1,5 @@
-"""French typography for what the visitor reads: numbers, plurals, dates, punctuation spaces.
+"""French typography for what the visitor reads: numbers, plurals, dates (``search.french``), and the
+site's own rules: unbreakable numbers, apostrophes, elision, « en Bretagne » / « au Québec ».
 
 ``number(12345) == "12\u202f345"``, ``plural(2, "résultat") == "2\u00a0résultats"``,
 ``long_date(date(2023, 2, 14)) == "14\u00a0février 2023"``. Registered as Jinja filters by ``web.app``.
@@ -9,25 +10,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-NBSP = "\u00a0"  # before « : » and inside « guillemets »
-NNBSP = "\u202f"  # narrow: before ; ? ! and between thousands
-
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+from search.french import (  # re-exported: the names the site's and the report's code use
+    MONTHS as MONTHS,
+    NBSP as NBSP,
+    NNBSP as NNBSP,
+    long_date as long_date,
+    number as number,
+    plural as plural,
+    quoted as quoted,
 )
-
-
-def number(value: int) -> str:
-    """Thousands grouped by narrow non-breaking spaces: ``number(1000) == "1\u202f000"``."""
-    return f"{int(value):,}".replace(",", NNBSP)
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``plural(0, "témoignage") == "0\u00a0témoignage"`` (French: 0 and 1 take the singular)."""
-    word = singular if abs(int(count)) < 2 else (plural_form or singular + "s")
-    return f"{number(count)}{NBSP}{word}"
-
 
 _THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})(?:[ \u00a0](\d{3}))+(?!\d)")
 _UNIT = re.compile(r"(\d)[ \u00a0](%|€|euros?\b|ans?\b|mois\b|heures?\b|h\b|km\b|kilomètres?\b|°)")
@@ -45,30 +36,6 @@ def unbreakable_numbers(text: str) -> str:
 def apostrophes(text: str) -> str:
     """The typographic apostrophe inside words: ``apostrophes("Chargée d'affaires") == "Chargée d’affaires"``."""
     return _APOSTROPHE.sub("’", text) if "'" in text else text
-
-
-def quoted(text: str) -> str:
-    """``quoted("x") == "«\u00a0x\u00a0»"``."""
-    return f"«{NBSP}{text}{NBSP}»"
-
-
-def long_date(value: date | str | int | None) -> str:
-    """``long_date("2023-02-01") == "1er\u00a0février 2023"``; empty for None or an unreadable value."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return ""
-    if isinstance(value, int):  # a YYYYMMDD column
-        text = str(value)
-        try:
-            value = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-        except ValueError:
-            return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day}{NBSP}{MONTHS[value.month - 1]} {value.year}"
 
 
 _VOWELS = "aàâäeéèêëiîïoôöuùûüyœæ"
