@@ -1,4 +1,4 @@
-"""Hostile input and server hardening (issue 8): never a 5xx, never a traceback, French 400s."""
+"""Hostile parameters and the server's hardening (issue 8): never a 5xx, never a traceback, French 400s, security headers everywhere."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile requests against the whole app (issue 8): never a 5xx, never a traceback, French messages.
+"""Hostile requests as raw bytes (issue 8): never a 5xx, never a traceback, French messages.
 
 Most requests go through the real ASGI app in-process, as raw bytes (``raw_get``), so that a
 lone surrogate, an invalid ``%FF`` or a 1 MB query string reach the app exactly as a browser or
