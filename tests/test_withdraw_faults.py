@@ -53,6 +53,7 @@ def cli(*args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 133 s here on 2 busy cores: each withdrawal rewrites a segment while 8 threads search
 def test_20_withdrawals_under_8_threads_of_searches_give_no_error(tmp_path: Path) -> None:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     ids = synthetic_corpus(corpus, 24)
