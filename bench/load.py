@@ -10,8 +10,9 @@ others. ``script(popular, words, filters)`` writes a wrk Lua script that sends, 
   before in the run, so that no cache can carry the figure alone.
 
 Every request accepts gzip, as browsers do. The script counts the requests whose path it had
-not sent before (``unique``) and the answers the server marks ``X-Bloomr-Cache: hit`` (``hits``),
-and prints them with wrk's latency figures on one ``BENCHJSON {…}`` line.
+not sent before (``unique``; per wrk thread, so with several threads a path two threads both
+composed counts twice) and the answers the server marks ``X-Bloomr-Cache: hit`` (``hits``), and
+prints them with wrk's latency figures on one ``BENCHJSON {…}`` line.
 """
 
 from __future__ import annotations
@@ -30,9 +31,20 @@ local total = 0
 for i = 1, #popular do total = total + 1 / i; weights[i] = total end
 local words = {%(words)s}
 local filters = {%(filters)s}
-local seen = {}
-local unique, hits, misses = 0, 0, 0
-math.randomseed(%(seed)d)
+-- wrk runs request() and response() in each thread's own Lua state and done() in another one:
+-- the counters are the threads' globals, gathered in done() through the thread objects setup() kept.
+local threads = {}
+local next_id = 0
+setup = function(thread)
+  next_id = next_id + 1
+  thread:set("id", next_id)
+  table.insert(threads, thread)
+end
+seen = {}
+unique, hits, misses = 0, 0, 0
+init = function(args)
+  math.randomseed(%(seed)d * 1000 + id)  -- each thread its own searches
+end
 
 local function pick_popular()
   local r = math.random() * total
@@ -59,11 +71,18 @@ request = function()
 end
 
 response = function(status, headers, body)
-  if headers["X-Bloomr-Cache"] == "hit" then hits = hits + 1 else misses = misses + 1 end
+  local cache = headers["x-bloomr-cache"] or headers["X-Bloomr-Cache"]  -- uvicorn sends names in lower case
+  if cache == "hit" then hits = hits + 1 else misses = misses + 1 end
 end
 
 done = function(summary, latency, requests)
   local e = summary.errors
+  local unique, hits, misses = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    unique = unique + thread:get("unique")
+    hits = hits + thread:get("hits")
+    misses = misses + thread:get("misses")
+  end
   io.write(string.format('BENCHJSON {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, ' ..
     '"p99_us": %%d, "max_us": %%d, "connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d, ' ..
     '"unique": %%d, "hits": %%d, "misses": %%d}\\n',

@@ -66,7 +66,8 @@ class FacetColumn:
             assert self.codes is not None
             codes = self.codes[mask]
             sums = np.bincount(codes[codes >= 0], minlength=len(self.values))
-        return {value: int(sums[i]) for i, value in enumerate(self.values) if sums[i]}
+        values = self.values
+        return {values[i]: int(sums[i]) for i in np.flatnonzero(sums).tolist()}  # in the values' order
 
     def value_of(self, docnum: int) -> str:
         """The (first) value of one document, ``""`` when it has none."""

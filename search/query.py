@@ -106,13 +106,16 @@ def search(
     seed: int | None = None,
     budget_ms: int | None = None,
     understood: bool = True,
+    counts_only: bool = False,
 ) -> SearchResults:
     """Search one generation. ``sort`` defaults to relevance with words and to newest without.
 
     The query is first understood (``search.intent``): a recognised profession puts its
     testimonials first, then the texts that mention it; an interest or an advice theme ranks its
     testimonials first; a place or a sector acts as its filter; fillers decide nothing; the rest
-    is searched as text. ``understood=False`` reads every word as text.
+    is searched as text. ``understood=False`` reads every word as text. ``counts_only``: the
+    total and the hits, without facets, suggestion or filter removals (what a page needs to say
+    « chercher un seul de vos mots : comptable 1 »).
     ``budget_ms``: past this time, matching and ranking stop and the best results found so
     far are returned with ``partial=True``; optional work (suggestions) is skipped.
     Raises BadQuery (too long, too many words) or BadParameter (page, page size, filters).
@@ -162,9 +165,9 @@ def search(
     ranked = _ranked(generation, plan, allowed, chosen, start, start + page_size, seed, boosts)
     hits = tuple(make_hit(generation, docnum, score, plan.tokens) for docnum, score in ranked)
     suggestion, suggestion_total = (
-        (None, None) if budget.spent() else _suggestion(matcher, typed_plan, parsed, normalized)
+        (None, None) if budget.spent() or counts_only else _suggestion(matcher, typed_plan, parsed, normalized)
     )
-    removals = tuple(_without_filter(generation, match, normalized, masks))
+    removals = () if counts_only else tuple(_without_filter(generation, match, normalized, masks))
     return SearchResults(
         query=parsed.text if parsed.text else "",
         total=total,
@@ -172,7 +175,7 @@ def search(
         page_size=page_size,
         sort=chosen,
         hits=hits,
-        facets=facets(generation, match, normalized),
+        facets={} if counts_only else facets(generation, match, normalized),
         filters=normalized,
         suggestion=suggestion,
         suggestion_total=suggestion_total,

@@ -228,3 +228,12 @@ def test_json_shape(gen: Generation) -> None:
     assert set(data["facets"]) == {"sector", "profession", "country", "region", "theme"}
     assert {"id", "name", "profession", "rome", "sector", "country", "region", "themes", "published", "score",
             "section", "snippet"} <= set(data["hits"][0])
+
+
+@pytest.mark.parametrize("q, filters", [("boulanger", {}), ("stage", {"region": ["FR-BRE"]}), ("", {"country": ["FR"]})])
+def test_counts_only_gives_the_same_total_and_hits_without_the_rest(gen: Generation, q: str, filters: dict[str, list[str]]) -> None:
+    full = search(gen, q, filters=filters, page_size=3)
+    counted = search(gen, q, filters=filters, page_size=3, counts_only=True)
+    assert full.total > 0 and full.facets  # a search that finds, with facets to leave out
+    assert (counted.total, [h.id for h in counted.hits]) == (full.total, [h.id for h in full.hits])
+    assert counted.facets == {} and counted.suggestion is None and counted.without_filter == ()

@@ -80,7 +80,7 @@ def seen(request: Request) -> Response:
         )
         if not params.is_empty and params.page == 1:
             found = search(
-                generation, params.q, filters=params.active_filters, page_size=1,
+                generation, params.q, filters=params.active_filters, page_size=1, counts_only=True,
                 budget_ms=request.app.state.settings.search_budget_ms,
             )
             note(request, generation, found, beacon=True)

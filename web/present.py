@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -94,6 +95,7 @@ def hit_view(hit: Hit, generation: Generation | None = None, *, origin: str = ""
     }
 
 
+@lru_cache(maxsize=1 << 14)
 def _input_id(facet: str, value: str) -> str:
     return f"f-{facet}-{_ID_UNSAFE.sub('_', value)}"
 

@@ -168,7 +168,7 @@ def help_for(generation: Generation, found: SearchResults, params: SearchParams,
     if parsed is not None and len(parsed.words) + len(parsed.phrases) > 1:
         for word in [w for w in parsed.words if content_tokens(w)][:MAX_TRY_WORDS]:
             alone = search(
-                generation, word, filters=params.active_filters, page_size=1,
+                generation, word, filters=params.active_filters, page_size=1, counts_only=True,
                 budget_ms=request.app.state.settings.search_budget_ms,
             )
             if alone.total and (found.relaxed or alone.total != found.total):
