@@ -347,6 +347,8 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("page p95 (ms)", "page_p95_ms", None),
     ("page p99 (ms)", "page_p99_ms", None),
     ("pages/s", "page_rps", None),
+    ("searches not seen before in the load", "unique_share", None),
+    ("page cache hits", "cache_hit_rate", None),
     ("errors", "errors", None),
 )
 
