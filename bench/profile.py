@@ -97,7 +97,7 @@ def pages(index_dir: Path) -> Callable[[], None]:
 
     def run() -> None:
         for q in MIX:
-            response = views.build_results(request(q.path()))
+            response = views.results(request(q.path()))
             assert response.status_code == 200, (q.label, response.status_code)
 
     return run

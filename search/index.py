@@ -66,17 +66,6 @@ class IndexHandle:
             self._state = (name, stamp, served)
             return served
 
-    def peek(self) -> Generation | None:
-        """The serving generation if nothing moved since it was opened (a readlink and two stats:
-        cheap enough for an event loop), else None: ``current()`` must open it, off the loop."""
-        state = self._state
-        try:
-            if state is None or state[0] != self._pointer():
-                return None
-        except IndexMissing:
-            return None
-        return state[2] if state[1] == (self._stamp(LEDGER), self._stamp(PAUSED)) else None
-
     def _pointer(self) -> str:
         try:
             return os.path.basename(os.readlink(self.index_dir / CURRENT))

@@ -92,22 +92,3 @@ def test_bounded_in_bytes_and_entries() -> None:
     assert gzip.decompress(pages[4].gzipped) == b"<p>4</p>" * 50
     other = object.__new__(Generation)
     assert cache.get(other, 4) is None and cache.figures()["entries"] == 0  # another generation: all forgotten
-
-
-def test_peek_gives_the_generation_only_while_nothing_moved(good_corpus: Path, tmp_path: Path) -> None:
-    """The event loop answers from the cache only for the generation still served: a withdrawal (the
-    ledger), a pause or a rebuild (the pointer) sends the request to a thread, which reopens."""
-    from search.index import IndexHandle
-
-    index = tmp_path / "index"
-    index_corpus(good_corpus, index)
-    handle = IndexHandle(index)
-    assert handle.peek() is None  # nothing opened yet
-    first = handle.current()
-    assert handle.peek() is first
-    withdraw(index, "moussa-boulanger", corpus_dir=good_corpus)
-    assert handle.peek() is None
-    second = handle.current()
-    assert second is not first and handle.peek() is second
-    index_corpus(good_corpus, index)  # a rebuild moves the pointer
-    assert handle.peek() is None

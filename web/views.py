@@ -13,7 +13,6 @@ import secrets
 from datetime import date
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -114,44 +113,20 @@ def home(request: Request) -> Response:
     return render(request, "home.html", {"page": page, "share": share})
 
 
-async def results(request: Request) -> Response:
-    """A page the cache holds for the generation served is answered here, on the event loop, never
-    queued behind pages being built; every other one is built in the thread pool."""
-    generation: Generation | None = request.app.state.index.peek()
-    if generation is not None and not request.query_params.getlist("compris"):
-        params = _results_params(request)
-        cached = request.app.state.pages.get(generation, _page_key(request, params))
-        if cached is not None:
-            demand.note_again(request, cached.record, page=params.page)
-            response: Response = cached.response(request)
-            return response
-    return await run_in_threadpool(build_results, request)
-
-
-def _results_params(request: Request) -> SearchParams:
-    return parse_search(
+def results(request: Request) -> Response:
+    generation = current(request)
+    params = parse_search(
         request.query_params,
         default_page_size=request.app.state.settings.page_size,
         query_string=request.url.query,
     )
-
-
-def _page_key(request: Request, params: SearchParams) -> tuple[str, str]:
-    """All a results page depends on, with its generation."""
-    return (urls.search_url(params), origin(request))
-
-
-def build_results(request: Request) -> Response:
-    """The results page, built (or found in the cache) in a worker thread."""
-    generation = current(request)
-    params = _results_params(request)
     if params.sort == "random" and params.seed is None:
         # the shuffle lives in the URL, so a reload or a shared link keeps the order
         target = urls.search_url(params.with_(seed=new_seed()))
         return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
     ticks = request.query_params.getlist("compris")
     pages: PageCache = request.app.state.pages
-    key = _page_key(request, params)
+    key = (urls.search_url(params), origin(request))  # all a results page depends on, with its generation
     if not ticks:
         cached = pages.get(generation, key)
         if cached is not None:
