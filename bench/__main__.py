@@ -343,6 +343,8 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("withdrawal gone (s)", "withdraw_visible_s", None),
     ("server RSS (MB)", "serve_rss_mb", None),
     ("server RSS after load (MB)", "serve_rss_after_load_mb", None),
+    ("server PSS after load (MB)", "serve_pss_after_load_mb", None),
+    ("  of which private (MB)", "serve_private_after_load_mb", None),
     ("page p50 (ms)", "page_p50_ms", None),
     ("page p95 (ms)", "page_p95_ms", None),
     ("page p99 (ms)", "page_p99_ms", None),

@@ -48,8 +48,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def tree_rss_mb(pid: int) -> float:
-    """RSS of a process and all its descendants, from /proc."""
+def tree_memory_mb(pid: int) -> dict[str, float]:
+    """Memory of a process and all its descendants, from /proc: ``rss`` (the sum of their RSS, which
+    counts the index pages every worker maps once per worker), ``pss`` (shared pages divided among the
+    processes sharing them: the tree's real footprint) and ``anon`` (private memory: caches, objects)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -60,19 +62,21 @@ def tree_rss_mb(pid: int) -> float:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total_kb = 0
+    totals = {"rss": 0, "pss": 0, "anon": 0}
+    fields = {"Rss:": "rss", "Pss:": "pss", "Anonymous:": "anon"}
     stack = [pid]
     while stack:
         current = stack.pop()
         stack.extend(children.get(current, []))
         try:
-            with open(f"/proc/{current}/status", encoding="ascii", errors="replace") as handle:
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii", errors="replace") as handle:
                 for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total_kb += int(line.split()[1])
+                    name = line.split(maxsplit=1)[0] if line.strip() else ""
+                    if name in fields:
+                        totals[fields[name]] += int(line.split()[1])
         except OSError:
             continue
-    return total_kb / 1024
+    return {key: kb / 1024 for key, kb in totals.items()}
 
 
 def _bloomr() -> list[str]:
@@ -122,7 +126,7 @@ def measure(index_dir: Path, paths: Sequence[str], *, words: Sequence[str], filt
         # Each worker must see the mix: uvicorn spreads connections, so go around a few times.
         for _ in range(max(2, workers * 2)):
             warm_errors += sum(1 for p in paths if _get(base + p) != 200)
-        rss = tree_rss_mb(proc.pid)
+        memory = tree_memory_mb(proc.pid)
         script = Path(tempfile.mkdtemp(prefix="bloomr-wrk-")) / "mix.lua"
         script.write_text(load.script(paths, words, filters), encoding="utf-8")
         run = subprocess.run(
@@ -133,7 +137,7 @@ def measure(index_dir: Path, paths: Sequence[str], *, words: Sequence[str], filt
         if line is None:
             raise RuntimeError(f"wrk gave no figures: {run.stdout[-500:]} {run.stderr[-500:]}")
         figures = json.loads(line[len("BENCHJSON "):])
-        rss_after = tree_rss_mb(proc.pid)
+        after = tree_memory_mb(proc.pid)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -142,8 +146,11 @@ def measure(index_dir: Path, paths: Sequence[str], *, words: Sequence[str], filt
             os.killpg(proc.pid, signal.SIGKILL)
     errors = sum(int(figures[k]) for k in ("connect", "read", "write", "status", "timeout"))
     return {
-        "serve_rss_mb": round(rss, 1),
-        "serve_rss_after_load_mb": round(rss_after, 1),
+        "serve_rss_mb": round(memory["rss"], 1),
+        "serve_rss_after_load_mb": round(after["rss"], 1),
+        "serve_pss_mb": round(memory["pss"], 1),
+        "serve_pss_after_load_mb": round(after["pss"], 1),
+        "serve_private_after_load_mb": round(after["anon"], 1),
         "page_p50_ms": round(figures["p50_us"] / 1000, 1),
         "page_p95_ms": round(figures["p95_us"] / 1000, 1),
         "page_p99_ms": round(figures["p99_us"] / 1000, 1),
