@@ -118,7 +118,8 @@ class Mix:
             params["page"] = self.rng.choice((1, 1, 2, 3))
             if self.rng.random() < 0.3:
                 params["sort"] = self.rng.choice(("recent", "random", "relevance"))
-            return "facets", "GET", "/recherche", params, (200,)
+            # a random order without its seed is sent to the URL that carries one (issue 15)
+            return "facets", "GET", "/recherche", params, (303,) if params.get("sort") == "random" else (200,)
         if roll < 0.95:
             path = self.rng.choice(("/api/search", "/api/search", "/api/suggest", "/api/facets"))
             params = {"q": self.query()} if path != "/api/facets" else {}
@@ -150,8 +151,8 @@ async def user(client: httpx.AsyncClient, mix: Mix, phase_of: list[Phase], stop_
             elapsed = time.perf_counter() - started
         except httpx.HTTPError as exc:
             phase.connection_errors += 1
-            if len(phase.examples) < 5:
-                phase.examples.append(f"{type(exc).__name__} on {method} {path}")
+            if phase.connection_errors <= 5:  # always shown: the examples of statuses must not hide them
+                phase.examples.insert(0, f"{type(exc).__name__} ({exc}) on {method} {path} {params}"[:300])
             continue
         phase.requests += 1
         phase.by_kind[kind] = phase.by_kind.get(kind, 0) + 1
