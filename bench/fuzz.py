@@ -80,7 +80,7 @@ def run_query(seconds: int, extra: list[str]) -> None:
         fdp = atheris.FuzzedDataProvider(data)
         sort = sorts[fdp.ConsumeIntInRange(0, 3)]
         page = fdp.ConsumeIntInRange(1, 3)
-        prefix = fdp.ConsumeBool()
+        understood = fdp.ConsumeBool()  # with the query understood (the site) or every word as text
         text = fdp.ConsumeUnicode(fdp.remaining_bytes())
         clean_text(text)
         try:
@@ -92,7 +92,7 @@ def run_query(seconds: int, extra: list[str]) -> None:
         except BadQuery:
             pass
         try:
-            results = search(generation, text, sort=sort, page=page, page_size=5, seed=7, prefix=prefix)
+            results = search(generation, text, sort=sort, page=page, page_size=5, seed=7, understood=understood)
         except (BadQuery, BadParameter):
             return
         assert 0 <= results.total <= generation.count, results.total
@@ -115,6 +115,7 @@ def run_params(seconds: int, extra: list[str]) -> None:
         from starlette.datastructures import QueryParams
 
         from search.errors import BadParameter, BadQuery
+        from search.facet_specs import FACET_NAMES, MAX_VALUES_PER_FACET
         from web import params as p
 
     def one_input(data: bytes) -> None:
@@ -128,7 +129,7 @@ def run_params(seconds: int, extra: list[str]) -> None:
         assert 1 <= parsed.page <= p.MAX_PAGE and 1 <= parsed.page_size <= p.MAX_PAGE_SIZE
         assert parsed.sort in (None, *p.SORTS)
         for facet, values in parsed.filters.items():
-            assert facet in p.FACETS and 0 < len(values) <= p.MAX_VALUES_PER_FACET
+            assert facet in FACET_NAMES and 0 < len(values) <= MAX_VALUES_PER_FACET
             assert all(0 < len(v) <= p.MAX_VALUE_CHARS for v in values)
             assert all("\x00" not in v and "\u202e" not in v for v in values)
 
