@@ -27,17 +27,12 @@ from web.settings import Settings
 from web.app import create_app
 from web.security import MAX_REQUESTS_IN_PROGRESS, SECURITY_HEADERS
 from web.server import HEAD_TIMEOUT_S, MAX_IDLE_CONNECTIONS
+from uvicorn_process import free_port
 
 pytestmark = pytest.mark.slow
 
 VISIT = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 HEADER_NAMES = [name.decode() for name, _ in SECURITY_HEADERS]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _exchange(port: int, request: bytes, *, timeout: float = 10.0) -> bytes:
@@ -80,7 +75,7 @@ def _closed_by_server(sock: socket.socket) -> bool:
 
 @pytest.fixture(scope="module")
 def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("guard") / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(

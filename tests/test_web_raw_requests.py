@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 
 from web.settings import Settings
 from web.app import create_app
+from uvicorn_process import free_port
 
 PAGES = ("/recherche", "/api/search")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"/|\.py\", line \d+")
@@ -331,12 +332,6 @@ def test_static_path_traversal_in_process(client: TestClient, path: str) -> None
 # --- a real uvicorn on 127.0.0.1: the HTTP parser is part of the test -------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _raw_http(port: int, request: bytes, *, timeout: float = 10.0) -> bytes:
     """Send raw bytes, read until the server closes or answers; b"" if it closed without a word."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
@@ -364,7 +359,7 @@ def _status(response: bytes) -> int:
 
 @pytest.fixture(scope="module")
 def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("uvicorn") / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
