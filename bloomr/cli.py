@@ -254,7 +254,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the website on http://HOST:PORT. Example: bloomr serve --port 8000"""
     import uvicorn
 
-    from web.server import GuardedH11Protocol
+    from web.server import KEEP_ALIVE_S, GuardedH11Protocol
 
     os.environ["BLOOMR_INDEX"] = str(settings.index)
     os.environ["BLOOMR_CORPUS"] = str(settings.corpus)
@@ -270,7 +270,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         log_level="warning",
         access_log=False,
         http=GuardedH11Protocol,  # a head deadline, a cap on idle connections, a French 400 (web/server.py)
-        timeout_keep_alive=5,
+        timeout_keep_alive=KEEP_ALIVE_S,  # idle sockets are capped by the guard; a short timer loses requests
         # No limit_concurrency: uvicorn counts open connections there, so idle sockets would turn
         # every visitor away; requests in progress are capped by web.security.GuardMiddleware.
         h11_max_incomplete_event_size=16 * 1024,

@@ -19,7 +19,8 @@ What uvicorn 0.54 and h11 0.16 offer, and what they leave open:
 - a French 400 page, with the security headers of ``web.security``, when h11 refuses a request
   (malformed line or header, HTTP/1.1 without Host, head over 16 KB).
 
-``bloomr serve`` passes it to uvicorn: ``uvicorn.run(app, http=GuardedH11Protocol, …)``.
+``bloomr serve`` passes it to uvicorn: ``uvicorn.run(app, http=GuardedH11Protocol,
+timeout_keep_alive=KEEP_ALIVE_S, …)``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,15 @@ HEAD_TIMEOUT_S = 10.0
 """Time a connection has to send a whole request head (total, not between bytes)."""
 MAX_IDLE_CONNECTIONS = 256
 """Connections without a request in progress kept per worker; past it the oldest is closed."""
+KEEP_ALIVE_S = 65.0
+"""How long a kept-alive connection may wait for its next request (uvicorn's ``timeout_keep_alive``).
+
+Closing an idle connection races a client reusing it at that very moment: its request is lost
+(``ECONNRESET`` or an empty answer), and neither httpx nor a reverse proxy's keep-alive pool always
+retries. With uvicorn's 5 s, a 40-user soak closed ~490 connections a minute under load and 7 requests
+were lost. Idle sockets are bounded by ``MAX_IDLE_CONNECTIONS``, not by this timer, so it can be long:
+longer than the 60 s nginx keeps its upstream connections (``keepalive_timeout``), so that the proxy,
+not Bloomr, is the side that closes them."""
 
 BAD_REQUEST_PAGE = (
     '<!doctype html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>Demande incorrecte</title></head>\n'
