@@ -207,3 +207,73 @@ def test_multi_process_writer_gives_the_same_documents(good_corpus: Path, tmp_pa
     generation = IndexHandle(tmp_path / "index").current()
     assert report.indexed == generation.count == 8
     assert set(generation.docnum) == GOOD_IDS
+
+
+def _segments(generation_dir: Path) -> list[tuple[str, int]]:
+    """(segment id, live documents) of a generation, oldest first."""
+    from whoosh import index as whoosh_index
+
+    from search.layout import INDEX_NAME
+
+    ix = whoosh_index.open_dir(str(generation_dir), indexname=INDEX_NAME)
+    return [(segment.segment_id(), segment.doc_count()) for segment in ix._segments()]
+
+
+def test_repeated_edits_merge_only_small_segments_and_keep_their_number_bounded(good_corpus: Path, tmp_path: Path) -> None:
+    """Whoosh's default merge policy merged a 100,000-document index whole on the second edit
+    (487 s); updates now merge only the small segments they add, a size tier at a time."""
+    import dataclasses
+
+    from indexer.build import MERGE_FACTOR
+
+    index_dir = tmp_path / "index"
+    build(good_corpus, index_dir)
+    items = list(load_corpus(good_corpus).testimonials)
+    labels = load_taxonomy(good_corpus / "taxonomy").labels()
+    position = next(n for n, t in enumerate(items) if t.id == "moussa-boulanger")
+    target = items[position]
+    handle = IndexHandle(index_dir)
+    counts = []
+    for edit in range(25):
+        word = f"zorglub{'abcdefghijklmnopqrstuvwxyz'[edit]}"
+        edited = dataclasses.replace(
+            target,
+            sections=dataclasses.replace(target.sections, metier=f"{target.sections.metier} Je pratique aussi le {word}."),
+            content_hash=f"edit-{edit}",
+        )
+        report = update_index(items[:position] + [edited] + items[position + 1:], index_dir, labels=labels)
+        assert (report.indexed, report.changed) == (8, 1)
+        generation = handle.current()
+        assert generation.count == 8
+        assert [h.id for h in search(generation, word).hits] == ["moussa-boulanger"]
+        segments = _segments(index_dir / report.generation)
+        assert all(live > 0 for _, live in segments), "a segment without a live document was kept"
+        counts.append(len(segments))
+    assert max(counts) <= 2 * MERGE_FACTOR, counts
+    assert min(counts[MERGE_FACTOR:]) < MERGE_FACTOR, f"the edits' segments were never merged: {counts}"
+
+
+def test_the_update_merge_policy_never_rewrites_a_large_segment(good_corpus: Path, tmp_path: Path) -> None:
+    from functools import partial
+
+    from whoosh import index as whoosh_index
+
+    from indexer.build import MERGE_FACTOR, _merge_small, document
+    from search.layout import INDEX_NAME
+
+    index_dir = tmp_path / "index"
+    report = build(good_corpus, index_dir)
+    generation_dir = index_dir / report.generation
+    [(built, eight)] = _segments(generation_dir)
+    assert eight == 8
+    items = {t.id: t for t in load_corpus(good_corpus).testimonials}
+    for _ in range(MERGE_FACTOR + 2):  # more small segments than one tier holds
+        ix = whoosh_index.open_dir(str(generation_dir), indexname=INDEX_NAME)
+        writer = ix.writer()
+        writer.delete_by_term("id", "moussa-boulanger")
+        writer.add_document(**document(items["moussa-boulanger"]))
+        writer.commit(mergetype=partial(_merge_small, small=5))  # the built segment (8 documents) is "large"
+    segments = _segments(generation_dir)
+    assert segments[0] == (built, 7), "the large segment was rewritten"
+    assert sum(live for _, live in segments) == 8
+    assert len(segments) <= MERGE_FACTOR
