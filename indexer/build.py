@@ -29,6 +29,7 @@ from indexer.model import Testimonial
 from search.errors import BuildFailed, IndexDamaged, IndexMissing
 from search.layout import CURRENT, GENERATION_FILES, INDEX_NAME, META, PREVIOUS, SOURCES, TMP_PREFIX
 from search.schema import bloomr_schema
+from search.store import segment_readers
 from search.vocabulary import read_counts, stored_words, surface_words, write_counts
 from search.whoosh_fixes import TrackingStorage, segment_prefixes
 
@@ -107,8 +108,10 @@ def _verify(path: Path, expected: int) -> None:
         ix = storage.open_index(INDEX_NAME)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
-            reader = searcher.reader()
-            ids = [doc_id for n, doc_id in enumerate(reader.column_reader("id")) if not reader.is_deleted(n)]
+            ids = []
+            for segment, _ in segment_readers(searcher.reader()):
+                gone = segment.deleted_docs_set if segment.has_deletions() else frozenset()
+                ids.extend(doc_id for n, doc_id in enumerate(segment.column_reader("id")) if n not in gone)
         known = GENERATION_FILES | {f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
         segments = segment_prefixes(ix)
     except Exception as exc:  # any failure to open is a damaged generation, whatever Whoosh raises

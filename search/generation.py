@@ -79,24 +79,6 @@ class FacetColumn:
         return self.values[code] if code >= 0 else ""
 
 
-def single_column(name: str, raw: list[str]) -> FacetColumn:
-    values = tuple(sorted({v for v in raw if v}))
-    position = {v: i for i, v in enumerate(values)}
-    codes = np.fromiter((position.get(v, -1) for v in raw), dtype=np.int32, count=len(raw))
-    return FacetColumn(name=name, values=values, codes=codes)
-
-
-def multi_column(name: str, raw: list[str]) -> FacetColumn:
-    split = [[x for x in v.split(",") if x] for v in raw]
-    values = tuple(sorted({x for xs in split for x in xs}))
-    position = {v: i for i, v in enumerate(values)}
-    matrix = np.zeros((len(raw), len(values)), dtype=bool)
-    for docnum, xs in enumerate(split):
-        for x in xs:
-            matrix[docnum, position[x]] = True
-    return FacetColumn(name=name, values=values, matrix=matrix)
-
-
 @dataclass(frozen=True, eq=False)
 class Generation:
     store: Store
@@ -155,22 +137,25 @@ class Generation:
         return replace(self, hidden=withdrawn, paused=paused, live=live, docnum=_docnums(self.ids, live), memo=Memo())
 
 
+def _facet_column(store: Store, name: str, column: str, multi: bool) -> FacetColumn:
+    values, coded = store.coded(column, multi=multi)
+    return FacetColumn(name=name, values=values, matrix=coded) if multi else FacetColumn(name=name, values=values, codes=coded)
+
+
 def _docnums(ids: list[str], live: BoolArray) -> dict[str, int]:
     return {doc_id: n for n, doc_id in enumerate(ids) if live[n] and doc_id}
 
 
-def open_generation(path: Path) -> Generation:
-    """Open the generation at ``path``; IndexDamaged or UnsafeIndex when it cannot be served."""
-    store = Store(path)
+def open_generation(path: Path, *, reuse: Generation | None = None) -> Generation:
+    """Open the generation at ``path``; IndexDamaged or UnsafeIndex when it cannot be served.
+    ``reuse``: the generation it replaces, whose segments' values it may share (``Store``)."""
+    store = Store(path, reuse=reuse.store if reuse is not None else None)
     meta = store.meta
     labels = meta.get("labels", {}) if isinstance(meta.get("labels"), dict) else {}
     facet_labels = {spec.name: dict(labels.get(spec.name, {})) for spec in FACETS}
     parents = {k: dict(v) for k, v in dict(labels.get("parents", {})).items()}
     short = {k: dict(v) for k, v in dict(labels.get("short", {})).items() if isinstance(v, dict)}
-    columns = {
-        spec.name: (multi_column if spec.multi else single_column)(spec.name, store.column(spec.column))
-        for spec in FACETS
-    }
+    columns = {spec.name: _facet_column(store, spec.name, spec.column, spec.multi) for spec in FACETS}
     live = ~store.deleted
     return Generation(
         store=store,

@@ -88,7 +88,7 @@ class IndexHandle:
         if opened is not None and name in (opened.name, self.damaged):
             return opened
         try:
-            fresh = open_generation(self.index_dir / name)
+            fresh = open_generation(self.index_dir / name, reuse=opened)
         except IndexDamaged as exc:
             fresh = self._fallback(name, exc)
         else:

@@ -173,7 +173,10 @@ _DAMAGED = "Reconstruisez l’index (bloomr index) ou revenez à la précédente
 class Store:
     """One generation's Whoosh index, opened once; everything it hands out is a plain value."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, reuse: "Store | None" = None) -> None:
+        """Open the generation at ``path``; ``reuse``: the store it replaces, whose values read
+        from segments this one shares are taken over instead of read again (an edit or a
+        withdrawal copies a generation by hard links and adds one small segment)."""
         self.path = Path(path)
         for place in (self.path.parent, self.path):
             check_safe(place)
@@ -181,19 +184,28 @@ class Store:
             self._storage = HeldStorage(self.path)
         except OSError as exc:
             raise IndexDamaged(f"La génération {self.path.name} est illisible ({type(exc).__name__}).", remedy=_DAMAGED) from exc
+        self._lock = threading.Lock()
         try:
             self.meta: dict[str, Any] = self._json(META, required=True)
             self._ix = FileIndex(self._storage, schema=None, indexname=INDEX_NAME)
             with self._ix.reader() as reader:
+                leaves = segment_readers(reader)
+                self.segments = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
                 self.size = int(reader.doc_count_all())
                 self.deleted = np.zeros(self.size, dtype=bool)
-                if reader.has_deletions():
-                    for docnum in range(self.size):
-                        self.deleted[docnum] = reader.is_deleted(docnum)
+                for leaf, offset in leaves:
+                    if leaf.has_deletions():
+                        gone = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
+                        self.deleted[offset + gone] = True
+                shared = set(self.segments)
+                self._per_segment: dict[tuple[str, str], Any] = (
+                    {key: value for key, value in reuse._per_segment.items() if key[0] in shared} if reuse else {}
+                )
                 self._columns: dict[str, list[str]] = {}
-                self.ids: list[str] = self._read_column(reader, "id")
+                self.ids: list[str] = self._read_column(leaves, "id")
                 self.published: IntArray = np.fromiter(
-                    (int(v or 0) for v in _column_items(reader, "published", self.size)), dtype=np.int32, count=self.size
+                    (int(v or 0) for v in self._segment_values(leaves, "published", _published)),
+                    dtype=np.int32, count=self.size,
                 )
         except IndexDamaged:
             self._storage.release()
@@ -212,7 +224,6 @@ class Store:
         )
         self._positions: Lru[tuple[str, str], Int64Array] = Lru(CACHE_POSITIONS, len, max_entries=CACHE_ENTRIES)
         self._lengths: dict[str, tuple[FloatArray, float]] = {}
-        self._lock = threading.Lock()
         self.memo = Memo()
         """Values derived from the generation's files alone (its lexicon), whatever is hidden."""
 
@@ -272,9 +283,25 @@ class Store:
             self._idle.clear()
         _close_all(idle)
 
-    def _read_column(self, reader: Any, name: str) -> list[str]:
-        values = [v.decode("utf-8") if isinstance(v, bytes) else (v if isinstance(v, str) else "") for v in _column_items(reader, name, self.size)]
-        self._columns[name] = values
+    def _segment_values(self, leaves: list[tuple[Any, int]], name: str, read: Any) -> list[Any]:
+        """``read(segment_reader, name)`` of every segment, in document order; a segment's values
+        are read once and shared with the stores that reuse this one (its files never change:
+        Whoosh writes a new segment, under a new name, for any change but deletions)."""
+        values: list[Any] = []
+        for leaf, _ in leaves:
+            key = (leaf.segment().segment_id(), name)
+            found = self._per_segment.get(key)
+            if found is None:
+                found = read(leaf, name)
+                with self._lock:
+                    self._per_segment[key] = found
+            values.extend(found)
+        return values
+
+    def _read_column(self, leaves: list[tuple[Any, int]], name: str) -> list[str]:
+        values = self._segment_values(leaves, name, _texts)
+        with self._lock:
+            self._columns[name] = values
         return values
 
     def column(self, name: str) -> list[str]:
@@ -284,8 +311,38 @@ class Store:
         if found is not None:
             return found
         with self._reader() as searcher:
-            values = self._read_column(searcher.reader(), name)
+            values = self._read_column(segment_readers(searcher.reader()), name)
         return values
+
+    def coded(self, name: str, *, multi: bool = False) -> tuple[tuple[str, ...], npt.NDArray[Any]]:
+        """A text column, dictionary-encoded: its distinct values (sorted, ``""`` left out) and
+        each document's code (``-1`` when it has none); with ``multi`` (comma-separated values),
+        a documents × values boolean matrix instead of codes. Built from each segment's own
+        encoding, which stores that reuse this one share."""
+        with self._reader() as searcher:
+            leaves = segment_readers(searcher.reader())
+            parts = []
+            for leaf, offset in leaves:
+                key = (leaf.segment().segment_id(), f"{name} coded")
+                found = self._per_segment.get(key)
+                if found is None:
+                    found = _encode(self._segment_values([(leaf, offset)], name, _texts), multi=multi)
+                    with self._lock:
+                        self._per_segment[key] = found
+                parts.append((offset, found))
+        values = tuple(sorted({v for _, (local, _, _) in parts for v in local}))
+        position = {v: i for i, v in enumerate(values)}
+        if multi:
+            matrix = np.zeros((self.size, len(values)), dtype=bool)
+            for offset, (local, docs, codes) in parts:
+                lookup = np.asarray([position[v] for v in local], dtype=np.int64)
+                matrix[offset + docs, lookup[codes]] = True
+            return values, matrix
+        out = np.full(self.size, -1, dtype=np.int32)
+        for offset, (local, _, codes) in parts:
+            lookup = np.asarray([position[v] for v in local] + [-1], dtype=np.int32)  # -1 picks the last: absent
+            out[offset : offset + len(codes)] = lookup[codes]
+        return values, out
 
     # --------------------------------------------------------------------- postings
 
@@ -364,10 +421,15 @@ class Store:
         out = np.zeros(self.size, dtype=np.float32)
         with self._reader() as searcher:
             reader: Any = searcher.reader()
-            leaves = [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
-            for segment_reader, offset in leaves:
+            for segment_reader, offset in segment_readers(reader):
                 count = segment_reader.doc_count_all()
-                out[offset : offset + count] = whoosh_fixes.segment_lengths(segment_reader, field, count)
+                key = (segment_reader.segment().segment_id(), f"{field} lengths")
+                found = self._per_segment.get(key)
+                if found is None:
+                    found = whoosh_fixes.segment_lengths(segment_reader, field, count)
+                    with self._lock:
+                        self._per_segment[key] = found
+                out[offset : offset + count] = found
             total = float(reader.field_length(field) or 0)
         value = (out, (total / max(self.size, 1)) or 1.0)
         with self._lock:
@@ -396,6 +458,36 @@ class Store:
         }
 
 
-def _column_items(reader: Any, name: str, size: int) -> list[Any]:
-    column = reader.column_reader(name)
-    return [column[docnum] for docnum in range(size)]
+def segment_readers(reader: Any) -> list[tuple[Any, int]]:
+    """(segment reader, its first document number) of each segment of ``reader``."""
+    return [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
+
+
+def _texts(segment_reader: Any, name: str) -> list[str]:
+    """A text column of one segment (``""`` when a document has no value)."""
+    return [v.decode("utf-8") if isinstance(v, bytes) else (v if isinstance(v, str) else "")
+            for v in segment_reader.column_reader(name)]
+
+
+Encoded = tuple[tuple[str, ...], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+"""One segment's column, dictionary-encoded: (its distinct values, documents, codes)."""
+
+
+def _encode(texts: list[str], *, multi: bool) -> Encoded:
+    """``(values, docs, codes)``: single-valued, ``codes[d]`` indexes ``values`` (-1: none) and
+    ``docs`` is empty; multi-valued (comma-separated), document ``docs[i]`` has ``values[codes[i]]``."""
+    if multi:
+        pairs = [(d, x) for d, text in enumerate(texts) if text for x in text.split(",") if x]
+        local = tuple(sorted({x for _, x in pairs}))
+        position = {v: i for i, v in enumerate(local)}
+        docs = np.fromiter((d for d, _ in pairs), dtype=np.int64, count=len(pairs))
+        codes = np.fromiter((position[x] for _, x in pairs), dtype=np.int64, count=len(pairs))
+        return local, docs, codes
+    local = tuple(sorted({v for v in texts if v}))
+    position = {v: i for i, v in enumerate(local)}
+    codes = np.fromiter((position.get(v, -1) for v in texts), dtype=np.int64, count=len(texts))
+    return local, np.zeros(0, dtype=np.int64), codes
+
+
+def _published(segment_reader: Any, name: str) -> list[Any]:
+    return list(segment_reader.column_reader(name))

@@ -63,3 +63,50 @@ def test_30000_distinct_queries_keep_the_process_within_20_mb_of_warm(index_dir:
     assert figures["postings_entries"] <= store_module.CACHE_ENTRIES
     gc.collect()
     assert rss_mb() - warm < 20, f"{rss_mb() - warm:.1f} MB more than warm"
+
+
+def test_a_store_reopened_after_an_edit_reuses_the_segments_it_shares(good_corpus: Path, tmp_path: Path) -> None:
+    """An edit copies a generation by hard links and adds one segment: the new store takes over
+    the old one's per-segment values (an edit at 100k went from 1.5 s of reopening to 0.1 s) and
+    they are the values a fresh open reads."""
+    import dataclasses
+
+    from indexer.build import build_index, update_index
+    from indexer.corpus import load_corpus
+    from indexer.taxonomy import load_taxonomy
+    from search.facet_specs import FACETS
+    from search.schema import TEXT_FIELDS
+
+    index_dir = tmp_path / "index"
+    items = list(load_corpus(good_corpus).testimonials)
+    labels = load_taxonomy(good_corpus / "taxonomy").labels()
+    build_index(items, index_dir, labels=labels)
+    before = IndexHandle(index_dir).current()
+    for field in TEXT_FIELDS:
+        before.store.lengths(field)
+    n = next(n for n, t in enumerate(items) if t.id == "moussa-boulanger")
+    edited = dataclasses.replace(items[n], region="FR-BRE", content_hash="edited")
+    update_index(items[:n] + [edited] + items[n + 1:], index_dir, labels=labels)
+    path = IndexHandle(index_dir).current().path
+    reused = open_generation(path, reuse=before)
+    fresh = open_generation(path)
+    shared = set(reused.store.segments) & set(before.store.segments)
+    assert shared and len(reused.store.segments) == len(before.store.segments) + 1
+    for key, value in reused.store._per_segment.items():  # what reuse means: the same objects, not copies
+        if key[0] in shared:
+            assert value is before.store._per_segment[key]
+    assert reused.ids == fresh.ids and (reused.store.deleted == fresh.store.deleted).all()
+    assert reused.store.deleted.sum() == 1  # the edited testimonial's old version
+    assert (reused.published == fresh.published).all()
+    for spec in FACETS:
+        a, b = reused.columns[spec.name], fresh.columns[spec.name]
+        assert a.values == b.values
+        if spec.multi:
+            assert (a.matrix == b.matrix).all()
+        else:
+            assert (a.codes == b.codes).all()
+    for field in TEXT_FIELDS:
+        assert (reused.store.lengths(field) == fresh.store.lengths(field)).all()
+    assert reused.columns["region"].value_of(reused.docnum["moussa-boulanger"]) == "FR-BRE"
+    found = [h.id for h in search(reused, "", filters={"region": ["FR-BRE"]}).hits]
+    assert "moussa-boulanger" in found and found == [h.id for h in search(fresh, "", filters={"region": ["FR-BRE"]}).hits]
