@@ -40,6 +40,7 @@ RESULTS = HERE / "results"
 WORKDIR = HERE.parent / "var" / "bench"
 SIZES = (1000, 10_000, 100_000)
 EDIT_WORD = "zorglubisme"  # absent from the generator's vocabulary and rare lexicon
+EDITS = 3
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,9 @@ def build(docs: int, index_dir: Path, *, seed: int, procs: int, rome: Path | Non
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def incremental(index_dir: Path, items: list[Any], labels: Mapping[str, object]) -> dict[str, float]:
-    """Seconds until an edit is searchable (update_index) and a withdrawal is gone (withdraw)."""
+def incremental(index_dir: Path, items: list[Any], labels: Mapping[str, object]) -> dict[str, Any]:
+    """Seconds until an edit is searchable (update_index, the worst of ``EDITS`` edits in a row:
+    the second one once merged the whole index) and a withdrawal is gone (withdraw)."""
     from indexer.build import update_index
     from indexer.pipeline import withdraw
     from search.index import IndexHandle
@@ -187,25 +189,28 @@ def incremental(index_dir: Path, items: list[Any], labels: Mapping[str, object])
     handle.current()
     position = len(items) // 2
     target = items[position]
-    edited = replace(
-        target,
-        sections=replace(target.sections, metier=target.sections.metier + f" Je pratique aussi le {EDIT_WORD}."),
-        content_hash="edited-" + target.content_hash,
-    )
-    changed = items[:position] + [edited] + items[position + 1:]
-    started = time.perf_counter()
-    update_index(changed, index_dir, labels=labels)
-    while search(handle.current(), EDIT_WORD).total < 1:
-        if time.perf_counter() - started > 3600:
-            raise SystemExit("bench: the edited testimonial never became searchable")
-        time.sleep(0.01)
-    update_s = time.perf_counter() - started
+    edits: list[float] = []
+    for edit in range(EDITS):
+        word = EDIT_WORD + "abcdefghij"[edit]
+        edited = replace(
+            target,
+            sections=replace(target.sections, metier=target.sections.metier + f" Je pratique aussi le {word}."),
+            content_hash=f"edited-{edit}-" + target.content_hash,
+        )
+        started = time.perf_counter()
+        update_index(items[:position] + [edited] + items[position + 1:], index_dir, labels=labels)
+        while search(handle.current(), word).total < 1:
+            if time.perf_counter() - started > 3600:
+                raise SystemExit("bench: the edited testimonial never became searchable")
+            time.sleep(0.01)
+        edits.append(time.perf_counter() - started)
+    update_s = max(edits)
     # The withdrawal runs as `bloomr withdraw` would, while a reader keeps searching: it is
     # "gone" when the reader no longer finds it; the purge of the segments may go on after.
     worker = threading.Thread(target=withdraw, args=(index_dir, target.id))
     started = time.perf_counter()
     worker.start()
-    while search(handle.current(), EDIT_WORD).total > 0:
+    while search(handle.current(), word).total > 0:
         if time.perf_counter() - started > 3600:
             raise SystemExit("bench: the withdrawn testimonial never disappeared")
         time.sleep(0.01)
@@ -214,6 +219,7 @@ def incremental(index_dir: Path, items: list[Any], labels: Mapping[str, object])
     purged_s = time.perf_counter() - started
     return {
         "update_visible_s": round(update_s, 3),
+        "update_visible_each_s": [round(e, 3) for e in edits],
         "withdraw_visible_s": round(withdraw_s, 3),
         "withdraw_purged_s": round(purged_s, 3),
     }
@@ -277,7 +283,7 @@ def run_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
     else:
         log(f"[{docs}] serving not measured: {reason}")
 
-    inc: dict[str, float | None] = {"update_visible_s": None, "withdraw_visible_s": None}
+    inc: dict[str, Any] = {"update_visible_s": None, "withdraw_visible_s": None}
     if args.no_incremental:
         log(f"[{docs}] incremental not measured (--no-incremental)")
     else:
@@ -339,7 +345,7 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
     ("+ facets p50 (ms)", "facets_p50_ms", "facets_p50_ms"),
     ("+ facets p95 (ms)", "facets_p95_ms", "facets_p95_ms"),
     ("+ facets p99 (ms)", "facets_p99_ms", "facets_p99_ms"),
-    ("edit visible (s)", "update_visible_s", None),
+    ("edit visible, worst of 3 in a row (s)", "update_visible_s", None),
     ("withdrawal gone (s)", "withdraw_visible_s", None),
     ("server RSS (MB)", "serve_rss_mb", None),
     ("server RSS after load (MB)", "serve_rss_after_load_mb", None),
