@@ -29,8 +29,8 @@ from search.lexicon import lexicon
 from search.parse import ParsedQuery, parse_query
 from search.plan import Budget, Matcher, Plan, Unit, compile_query, content_tokens, phrase_unit
 from search.results import FilterRemoval, SearchResults
-from search.scoring import add_scores, top
-from search.store import BoolArray
+from search.scoring import add_scores, id_ranks, top
+from search.store import BoolArray, Int64Array
 
 SORTS: tuple[str, ...] = ("relevance", "recent", "random")
 MAX_PAGE = 1000
@@ -69,7 +69,7 @@ def _ranked(
         add_scores(generation, scores, (pair for unit in plan.required for pair in unit.pairs()))
         for mask, boost in boosts:
             scores += mask.astype(np.float32) * np.float32(boost)
-        return top(scores, allowed, start, stop, generation.ids)
+        return top(scores, allowed, start, stop, _id_ranks(generation))
     docnums = np.flatnonzero(allowed)
     if not len(docnums) or start >= len(docnums):
         return []
@@ -77,11 +77,23 @@ def _ranked(
         rng = np.random.default_rng(seed if seed is not None else 0)
         order = docnums[rng.permutation(len(docnums))]
     else:
-        ids = np.asarray([generation.ids[d] for d in docnums])
-        # newest first, then by id for a stable order
-        keys = np.lexsort((ids, -generation.published[docnums].astype(np.int64)))
-        order = docnums[keys]
+        recent = _newest_first(generation)
+        order = recent[allowed[recent]]
     return [(int(d), 0.0) for d in order[start:stop]]
+
+
+def _newest_first(generation: Generation) -> Int64Array:
+    """Every document number, newest first, then by id for a stable order: sorted once per
+    generation (sorting 100,000 ids on each request cost 25 ms), then filtered by a mask."""
+
+    def build() -> Int64Array:
+        return np.lexsort((_id_ranks(generation), -generation.published.astype(np.int64))).astype(np.int64)
+
+    return generation.store.memo.get("newest-first", build)
+
+
+def _id_ranks(generation: Generation) -> Int64Array:
+    return generation.store.memo.get("id-ranks", lambda: id_ranks(generation.ids))
 
 
 def _text_plan(generation: Generation, intent: Intent, rest: ParsedQuery) -> tuple[Plan, Plan]:

@@ -14,7 +14,7 @@ from search.parse import parse_query
 from search.plan import Unit, compile_query
 from search.query import search
 from search.schema import TEXT_FIELDS
-from search.scoring import term_mask, top
+from search.scoring import id_ranks, term_mask, top
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +56,11 @@ def test_field_lengths_read_in_bulk_equal_whoosh(gen: Generation) -> None:
 def test_top_breaks_ties_by_id_and_pages_stay_stable() -> None:
     scores = np.asarray([1.0, 2.0, 2.0, 2.0, 0.5], dtype=np.float32)
     allowed = np.asarray([True, True, True, True, False])
-    ids = ["e", "c", "a", "b", "d"]
-    assert top(scores, allowed, 0, 2, ids) == [(2, 2.0), (3, 2.0)]
-    assert top(scores, allowed, 2, 4, ids) == [(1, 2.0), (0, 1.0)]
-    assert top(scores, allowed, 4, 6, ids) == []
+    ranks = id_ranks(["e", "c", "a", "b", "d"])
+    assert ranks.tolist() == [4, 2, 0, 1, 3]
+    assert top(scores, allowed, 0, 2, ranks) == [(2, 2.0), (3, 2.0)]
+    assert top(scores, allowed, 2, 4, ranks) == [(1, 2.0), (0, 1.0)]
+    assert top(scores, allowed, 4, 6, ranks) == []
 
 
 @pytest.mark.parametrize(
