@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from search.analysis import fold
 from search.errors import BadParameter
@@ -116,26 +117,44 @@ def _described(generation: Generation, facet: str, value: str) -> tuple[str, str
     return found
 
 
+def _label_ranks(generation: Generation, facet: str) -> npt.NDArray[np.int64]:
+    """``ranks[i]``: the place of the column's ``values[i]`` in the order a facet lists equal
+    counts (folded label, then code), so that values are ordered with numpy."""
+
+    def build() -> npt.NDArray[np.int64]:
+        values = generation.columns[facet].values
+        catalog = _catalog(generation, facet)
+        order = sorted(range(len(values)), key=lambda i: (catalog[values[i]][2], values[i]))
+        ranks = np.empty(len(values), dtype=np.int64)
+        ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(values), dtype=np.int64)
+        return ranks
+
+    return generation.store.memo.get(f"facet-ranks-{facet}", build)
+
+
 def facets(generation: Generation, match: BoolArray, filters: Filters) -> dict[str, Facet]:
-    """Every facet's values with disjunctive counts for the documents in ``match``."""
+    """Every facet's values with disjunctive counts for the documents in ``match``: most
+    documents first, then by label; a selected value without documents last."""
     masks = filter_masks(generation, filters)
     out: dict[str, Facet] = {}
     for facet in FACET_NAMES:
-        base = match & combine(generation, masks, skip=facet)
-        counts = generation.columns[facet].counts(base)
-        selected = filters.get(facet, ())
-        for value in selected:
-            counts.setdefault(value, 0)
-        described = [(value, count, _described(generation, facet, value)) for value, count in counts.items()]
-        described.sort(key=lambda item: (-item[1], item[2][2], item[0]))
-        out[facet] = Facet(
-            name=facet,
-            label=FACET_LABELS[facet],
-            values=tuple(
-                FacetValue(value, label, count, value in selected, parent)
-                for value, count, (label, parent, _) in described
-            ),
-        )
+        column = generation.columns[facet]
+        sums = column.sums(match & combine(generation, masks, skip=facet))
+        found = np.flatnonzero(sums)
+        found = found[np.lexsort((_label_ranks(generation, facet)[found], -sums[found]))]
+        selected = set(filters.get(facet, ()))
+        catalog = _catalog(generation, facet)
+        values = []
+        for i, count in zip(found.tolist(), sums[found].tolist()):
+            value = column.values[i]
+            label, parent, _ = catalog[value]
+            values.append(FacetValue(value, label, count, value in selected, parent))
+        listed = {v.value for v in values} if selected else set()
+        empty = sorted((v for v in selected if v not in listed), key=lambda v: (_described(generation, facet, v)[2], v))
+        for value in empty:
+            label, parent, _ = _described(generation, facet, value)
+            values.append(FacetValue(value, label, 0, True, parent))
+        out[facet] = Facet(name=facet, label=FACET_LABELS[facet], values=tuple(values))
     return out
 
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import numpy as np
+import numpy.typing as npt
 
 from search.facet_specs import FACETS
 from search.lru import Memo
@@ -58,14 +59,17 @@ class FacetColumn:
             return np.zeros(self.codes.shape[0], dtype=bool)
         return np.isin(self.codes, np.asarray(positions, dtype=np.int32))
 
+    def sums(self, mask: BoolArray) -> npt.NDArray[np.int64]:
+        """``sums[i]``: how many documents in ``mask`` have ``values[i]``."""
+        if self.matrix is not None:
+            return np.asarray(self.matrix[mask].sum(axis=0), dtype=np.int64)
+        assert self.codes is not None
+        codes = self.codes[mask]
+        return np.bincount(codes[codes >= 0], minlength=len(self.values)).astype(np.int64)
+
     def counts(self, mask: BoolArray) -> dict[str, int]:
         """Count of each value among the documents in ``mask``."""
-        if self.matrix is not None:
-            sums = self.matrix[mask].sum(axis=0)
-        else:
-            assert self.codes is not None
-            codes = self.codes[mask]
-            sums = np.bincount(codes[codes >= 0], minlength=len(self.values))
+        sums = self.sums(mask)
         values = self.values
         return {values[i]: int(sums[i]) for i in np.flatnonzero(sums).tolist()}  # in the values' order
 
