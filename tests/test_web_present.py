@@ -7,7 +7,7 @@ from typing import Any
 
 from search.results import Facet, FacetValue, SearchResults
 from web.params import SearchParams
-from web.present import GROUPS, facet_groups, facet_values, heading, show_text, sort_options
+from web.present import GROUPS, facet_groups, heading, show_text, sort_options
 
 SHOWN = GROUPS[0].children_shown
 
@@ -26,7 +26,7 @@ def results_with(professions: int, selected_sector: bool = False, selected_child
 
 
 def sector_view(results: SearchResults, params: SearchParams) -> dict[str, Any]:
-    return facet_groups(facet_values(results, params), params)[0]["values"][0]  # type: ignore[no-any-return]
+    return facet_groups(results, params)[0]["values"][0]  # type: ignore[no-any-return]
 
 
 def test_unticked_parent_lists_its_top_children_and_a_link_to_all_of_them() -> None:
@@ -80,7 +80,7 @@ def test_a_region_is_never_shown_without_its_country() -> None:
     results = SearchResults(query="", total=3, page=1, page_size=10, sort="recent", hits=(),
                             facets={"country": countries, "region": regions, **empty})
     params = SearchParams(filters={"region": ("FR-BRE",)})
-    group = next(g for g in facet_groups(facet_values(results, params), params) if g["name"] == "country")
+    group = next(g for g in facet_groups(results, params) if g["name"] == "country")
     tree = {v["value"]: (v["count"], [c["value"] for c in v["children"]]) for v in group["values"]}
     assert tree == {"FR": (3, ["FR-BRE"]), "CA": (0, ["CA-QC"]), "SN": (0, ["SN-DK"])}
     canada = next(v for v in group["values"] if v["value"] == "CA")
@@ -123,9 +123,9 @@ def test_a_long_country_list_ends_with_afficher_les_pays() -> None:
     empty = {name: Facet(name, name, ()) for name in ("sector", "profession", "region", "theme")}
     results = SearchResults(query="", total=1, page=1, page_size=10, sort="recent", hits=(), facets={"country": countries, **empty})
     params = SearchParams(filters={"country": ("C11",)})
-    group = next(g for g in facet_groups(facet_values(results, params), params) if g["name"] == "country")
+    group = next(g for g in facet_groups(results, params) if g["name"] == "country")
     assert [v["value"] for v in group["values"]] == [f"C{i}" for i in range(8)] + ["C11"]  # the ticked one stays
     assert group["more"]["text"] == "Afficher les 13\u00a0pays"
     params = params.with_(more=("country",))
-    group = next(g for g in facet_groups(facet_values(results, params), params) if g["name"] == "country")
+    group = next(g for g in facet_groups(results, params) if g["name"] == "country")
     assert len(group["values"]) == 13 and group["less"]["text"] == "Afficher moins"

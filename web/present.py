@@ -17,9 +17,10 @@ receives ``results_page(results, params, generation)``::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
 
@@ -100,6 +101,31 @@ def _input_id(facet: str, value: str) -> str:
     return f"f-{facet}-{_ID_UNSAFE.sub('_', value)}"
 
 
+class _ValueDicts:
+    """The dict of one facet value, its toggle URL included, built on demand: the JSON lists
+    every value, the page builds only those it shows (1,188 professions at 100,000 testimonials,
+    about 140 values shown)."""
+
+    def __init__(self, results: SearchResults, params: SearchParams, generation: Generation | None) -> None:
+        self.words = filter_words(results)
+        self.toggles = urls.Toggles(params, words=self.words)
+        self.generation = generation
+        self.parents: dict[str, dict[str, str] | None] = {}
+        for facet in FACET_NAMES:
+            child = CHILD_FACET.get(facet)
+            child_values = results.facets[child].values if child and child in results.facets else ()
+            self.parents[facet] = {v.value: v.parent or "" for v in child_values} if child else None
+
+    def of(self, facet: str, item: FacetValue) -> dict[str, Any]:
+        data = {**item.to_dict(), "toggle_url": self.toggles.url(facet, item.value, parents=self.parents[facet])}
+        if (facet, item.value) in self.words:
+            data["from_words"] = True  # ticked by the words of the query: unticking takes them out
+        generation = self.generation
+        if facet == "sector" and generation is not None and generation.short.get("sector", {}).get(item.value):
+            data["short_label"] = generation.short_label("sector", item.value)
+        return data
+
+
 def facet_values(
     results: SearchResults, params: SearchParams, generation: Generation | None = None
 ) -> dict[str, list[dict[str, Any]]]:
@@ -111,26 +137,12 @@ def facet_values(
     "Santé"}], …}`` (``short_label``: sectors, when the generation has short labels;
     ``from_words``: a value the words of the query ticked, whose toggle takes them out of ``q``).
     """
-    out: dict[str, list[dict[str, Any]]] = {}
-    words = filter_words(results)
-    toggles = urls.Toggles(params, words=words)
-    for facet in FACET_NAMES:
-        found = results.facets.get(facet)
-        if found is None:
-            continue
-        child = CHILD_FACET.get(facet)
-        child_values = results.facets[child].values if child and child in results.facets else ()
-        parents = {v.value: v.parent or "" for v in child_values} if child else None
-        items = []
-        for item in found.values:
-            data = {**item.to_dict(), "toggle_url": toggles.url(facet, item.value, parents=parents)}
-            if (facet, item.value) in words:
-                data["from_words"] = True  # ticked by the words of the query: unticking takes them out
-            if facet == "sector" and generation is not None and generation.short.get("sector", {}).get(item.value):
-                data["short_label"] = generation.short_label("sector", item.value)
-            items.append(data)
-        out[facet] = items
-    return out
+    dicts = _ValueDicts(results, params, generation)
+    return {
+        facet: [dicts.of(facet, item) for item in results.facets[facet].values]
+        for facet in FACET_NAMES
+        if facet in results.facets
+    }
 
 
 def _value_view(facet: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -149,95 +161,135 @@ def _value_view(facet: str, item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(eq=False)
+class _Entry:
+    """A value of a facet group before its view is built: ``item`` None for a parent listed only
+    for its children (a region's country without a count of its own)."""
+
+    facet: str
+    value: str
+    item: FacetValue | None
+    selected: bool = False
+    children: list[FacetValue] = field(default_factory=list)  # values of the group's child facet
+    children_open: bool = False
+
+
+T = TypeVar("T")
+
+
 def _trim(
-    views: list[dict[str, Any]], shown: int | None, params: SearchParams, token: str, word: str,
-    *, whole: bool = False, words: str | None = None,
-) -> tuple[list[dict[str, Any]], dict[str, str] | None, dict[str, str] | None]:
-    """A list cut after ``shown`` values (selected ones and open parents stay): (kept, « Afficher
-    plus » link, « Afficher moins » link). ``token`` names the list in ``more``."""
-    if shown is None or len(views) <= shown + 1 or whole:
-        return views, None, None
+    items: list[T], shown: int | None, params: SearchParams, token: str, word: str, *,
+    sticky: Callable[[T], bool], input_id: Callable[[T], str], whole: bool = False, words: str | None = None,
+) -> tuple[list[T], dict[str, str] | None, dict[str, str] | None]:
+    """A list cut after ``shown`` values (``sticky`` ones stay: selected, open parents): (kept,
+    « Afficher plus » link, « Afficher moins » link). ``token`` names the list in ``more``."""
+    if shown is None or len(items) <= shown + 1 or whole:
+        return items, None, None
     if token in params.more:
-        return views, None, {"url": urls.more_url(params, token, shown=False), "text": "Afficher moins"}
-    kept = [v for i, v in enumerate(views) if i < shown or v["selected"] or v.get("children_open")]
-    hidden = [v for v in views if v not in kept]
-    if not hidden:
-        return views, None, None
+        return items, None, {"url": urls.more_url(params, token, shown=False), "text": "Afficher moins"}
+    keep = [i < shown or sticky(item) for i, item in enumerate(items)]
+    if all(keep):
+        return items, None, None
     more = {
         "url": urls.more_url(params, token),
-        "text": f"Afficher {'les ' + plural(len(views), word, words) if word else 'plus'}",
-        "focus": hidden[0]["input_id"],
+        "text": f"Afficher {'les ' + plural(len(items), word, words) if word else 'plus'}",
+        "focus": input_id(items[keep.index(False)]),
     }
-    return kept, more, None
+    return [item for item, kept in zip(items, keep) if kept], more, None
 
 
-def _kept(views: list[dict[str, Any]], shown: int | None, *, whole: bool) -> int:
-    """How many of ``views`` ``_trim`` keeps (``whole``: selected, or its list opened)."""
-    if shown is None or len(views) <= shown + 1 or whole:
-        return len(views)
-    return sum(1 for i, v in enumerate(views) if i < shown or v["selected"] or v.get("children_open"))
+def _kept(items: list[T], shown: int | None, *, sticky: Callable[[T], bool], whole: bool) -> int:
+    """How many of ``items`` ``_trim`` keeps (``whole``: selected, or its list opened)."""
+    if shown is None or len(items) <= shown + 1 or whole:
+        return len(items)
+    return sum(1 for i, item in enumerate(items) if i < shown or sticky(item))
+
+
+def _selected(item: FacetValue) -> bool:
+    return item.selected
+
+
+def _entry_sticky(entry: _Entry) -> bool:
+    return entry.selected or entry.children_open
+
+
+def _entry_input_id(entry: _Entry) -> str:
+    return _input_id(entry.facet, entry.value)
 
 
 def facet_groups(
-    values_by_facet: dict[str, list[dict[str, Any]]],
-    params: SearchParams | None = None,
-    generation: Generation | None = None,
+    results: SearchResults, params: SearchParams | None = None, generation: Generation | None = None
 ) -> list[dict[str, Any]]:
-    """The facet groups of the page, children nested under their parent value.
+    """The facet groups of the page, children nested under their parent value; the views (and
+    toggle URLs) of the values the page shows only.
 
     A child whose parent has no value here (Québec once only Bretagne's country counts) gets
     its parent all the same, with a zero count: a region is never shown without its country.
     """
     params = params or SearchParams()
-    toggles = urls.Toggles(params)
+    dicts = _ValueDicts(results, params, generation)
+    plain = urls.Toggles(params)
     groups = []
     for group in GROUPS:
-        if group.facet not in values_by_facet:
+        if group.facet not in results.facets:
             continue
-        values = [_value_view(group.facet, item) for item in values_by_facet[group.facet]]
-        by_value = {view["value"]: view for view in values}
-        if group.child is not None:
-            for item in values_by_facet.get(group.child, []):
-                view = _value_view(group.child, item)
-                code = item.get("parent") or ""
-                holder = by_value.get(code)
+        entries = [_Entry(group.facet, item.value, item, item.selected) for item in results.facets[group.facet].values]
+        by_value = {entry.value: entry for entry in entries}
+        child_facet = group.child or ""
+        if group.child is not None and group.child in results.facets:
+            for item in results.facets[group.child].values:
+                code = item.parent or ""
                 if not code:
-                    values.append(view)  # no parent known: listed on its own
+                    entries.append(_Entry(group.child, item.value, item, item.selected))  # no parent known: on its own
                     continue
+                holder = by_value.get(code)
                 if holder is None:
-                    label = generation.label(group.facet, code) if generation is not None else code
-                    holder = _value_view(group.facet, {
-                        "value": code, "label": label, "count": 0, "selected": False,
-                        "toggle_url": toggles.url(group.facet, code),
-                    })
-                    by_value[code] = holder
-                    values.append(holder)
-                holder["children"].append(view)
-                if item["selected"]:
-                    holder["children_open"] = True
-        size = len(values)
-        for view in values:
-            children = view["children"]
-            view["children_total"] = len(children)
-            if not children:
+                    holder = by_value[code] = _Entry(group.facet, code, None)
+                    entries.append(holder)
+                holder.children.append(item)
+                if item.selected:
+                    holder.children_open = True
+        size = len(entries)
+        for entry in entries:
+            if not entry.children:
                 continue
-            whole = view["selected"] or f"{group.facet}:{view['value']}" in params.more
+            whole = entry.selected or f"{group.facet}:{entry.value}" in params.more
             if whole:
-                view["children_open"] = True
-            size += _kept(children, group.children_shown, whole=whole)
-        kept, more, less = _trim(values, group.shown, params, group.facet, group.word, words=group.words or None)
-        for view in kept:  # the lists of children only where the page shows their parent
-            if view["children"]:
-                token = f"{group.facet}:{view['value']}"
-                view["children"], view["more"], view["less"] = _trim(
-                    view["children"], group.children_shown, params, token, group.child_word, whole=view["selected"]
+                entry.children_open = True
+            size += _kept(entry.children, group.children_shown, sticky=_selected, whole=whole)
+        kept, more, less = _trim(
+            entries, group.shown, params, group.facet, group.word,
+            sticky=_entry_sticky, input_id=_entry_input_id, words=group.words or None,
+        )
+
+        def child_input_id(item: FacetValue) -> str:
+            return _input_id(child_facet, item.value)
+
+        views = []
+        for entry in kept:
+            if entry.item is not None:
+                shown = _value_view(entry.facet, dicts.of(entry.facet, entry.item))
+            else:
+                label = generation.label(entry.facet, entry.value) if generation is not None else entry.value
+                shown = _value_view(entry.facet, {
+                    "value": entry.value, "label": label, "count": 0, "selected": False,
+                    "toggle_url": plain.url(entry.facet, entry.value),
+                })
+            shown["children_total"] = len(entry.children)
+            shown["children_open"] = entry.children_open
+            if entry.children:  # the list of children only where the page shows their parent
+                children, shown["more"], shown["less"] = _trim(
+                    entry.children, group.children_shown, params, f"{group.facet}:{entry.value}", group.child_word,
+                    sticky=_selected, input_id=child_input_id, whole=entry.selected,
                 )
+                shown["children"] = [_value_view(child_facet, dicts.of(child_facet, child)) for child in children]
+            views.append(shown)
         groups.append(
             {
                 "name": group.facet,
                 "label": group.label,
                 "child_word": group.child_word,
-                "values": kept,
+                "values": views,
                 "more": more,
                 "less": less,
                 "searchable": size > SEARCHABLE_OVER,
@@ -393,7 +445,7 @@ def results_page(
         "partial": results.partial,
         "first_rank": (min(results.page, results.pages) - 1) * results.page_size + 1,
         "hits": hits,
-        "facets": facet_groups(facet_values(results, params, generation), params, generation),
+        "facets": facet_groups(results, params, generation),
         "chips": page_chips,
         "clear_url": urls.clear_url(params, words=words),
         "first_page_url": urls.page_url(params, 1),
