@@ -108,7 +108,7 @@ def _verify(path: Path, expected: int) -> None:
         ix = storage.open_index(INDEX_NAME)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
-            ids = []
+            ids: list[str] = []
             for segment, _ in segment_readers(searcher.reader()):
                 gone = segment.deleted_docs_set if segment.has_deletions() else frozenset()
                 ids.extend(doc_id for n, doc_id in enumerate(segment.column_reader("id")) if n not in gone)

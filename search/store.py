@@ -424,12 +424,12 @@ class Store:
             for segment_reader, offset in segment_readers(reader):
                 count = segment_reader.doc_count_all()
                 key = (segment_reader.segment().segment_id(), f"{field} lengths")
-                found = self._per_segment.get(key)
-                if found is None:
-                    found = whoosh_fixes.segment_lengths(segment_reader, field, count)
+                lengths = self._per_segment.get(key)
+                if lengths is None:
+                    lengths = whoosh_fixes.segment_lengths(segment_reader, field, count)
                     with self._lock:
-                        self._per_segment[key] = found
-                out[offset : offset + count] = found
+                        self._per_segment[key] = lengths
+                out[offset : offset + count] = lengths
             total = float(reader.field_length(field) or 0)
         value = (out, (total / max(self.size, 1)) or 1.0)
         with self._lock:
