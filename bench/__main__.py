@@ -184,9 +184,13 @@ def incremental(index_dir: Path, items: list[Any], labels: Mapping[str, object])
     from indexer.pipeline import withdraw
     from search.index import IndexHandle
     from search.query import search
+    from search.warm import warm
 
+    # A reader as the site's: its generation warmed before the edits (the server warms at
+    # start), each new one warmed as it opens (``on_open``)
     handle = IndexHandle(index_dir)
-    handle.current()
+    warm(handle.current())
+    handle.on_open = warm
     position = len(items) // 2
     target = items[position]
     edits: list[float] = []
