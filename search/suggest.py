@@ -119,11 +119,12 @@ class Professions:
         codes = generation.store.column("rome")
         spellings: dict[tuple[str, ...], Counter[str]] = {}
         fiches: dict[tuple[str, ...], Counter[str]] = {}
-        for docnum, title in enumerate(titles):
-            if generation.live[docnum] and title:
-                key = tuple(analyze(title)) or (fold(title),)
-                spellings.setdefault(key, Counter())[title] += 1
-                fiches.setdefault(key, Counter())[str(codes[docnum] or "")] += 1
+        # (title, fiche) pairs counted first: titles repeat, each distinct one is analysed once
+        pairs = Counter((title, code or "") for live, title, code in zip(generation.live.tolist(), titles, codes) if live and title)
+        for (title, code), n in pairs.items():
+            key = tuple(analyze(title)) or (fold(title),)
+            spellings.setdefault(key, Counter())[title] += n
+            fiches.setdefault(key, Counter())[str(code)] += n
         named: list[tuple[str, _Named]] = []
         for key, forms in spellings.items():
             code = fiches[key].most_common(1)[0][0]
