@@ -326,7 +326,7 @@ class Store:
                 key = (leaf.segment().segment_id(), f"{name} coded")
                 found = self._per_segment.get(key)
                 if found is None:
-                    found = _encode(self._segment_values([(leaf, offset)], name, _texts), multi=multi)
+                    found = _encode(_texts(leaf, name), multi=multi)  # the encoding is kept, not the texts
                     with self._lock:
                         self._per_segment[key] = found
                 parts.append((offset, found))
