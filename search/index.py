@@ -16,10 +16,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from search import ledger, pauses
+from search import heap, ledger, pauses
 from search.errors import IndexDamaged, IndexMissing
 from search.generation import Generation, open_generation
 from search.layout import CURRENT, LEDGER, PAUSED, PREVIOUS
@@ -95,6 +96,8 @@ class IndexHandle:
             self.damaged = None
         if opened is not None and opened.store is not fresh.store:
             opened.store.close()
+            # its memory is freed when the last request holding it ends: give it back then
+            weakref.finalize(opened.store, heap.trim_soon)
         self._opened = fresh
         if self.on_open is not None:
             threading.Thread(target=self._warm, args=(fresh,), name=f"warm-{fresh.name}", daemon=True).start()

@@ -110,3 +110,49 @@ def test_a_store_reopened_after_an_edit_reuses_the_segments_it_shares(good_corpu
     assert reused.columns["region"].value_of(reused.docnum["moussa-boulanger"]) == "FR-BRE"
     found = [h.id for h in search(reused, "", filters={"region": ["FR-BRE"]}).hits]
     assert "moussa-boulanger" in found and found == [h.id for h in search(fresh, "", filters={"region": ["FR-BRE"]}).hits]
+
+
+def test_a_retired_generation_is_freed_and_its_memory_given_back(good_corpus: Path, tmp_path: Path) -> None:
+    """After a rebuild the handle retires the old generation: once no request holds it, nothing
+    keeps it alive (no cache, no pool, no thread) and the C heap's free pages are returned
+    (the soak's RSS stayed at the switch's high-water mark before)."""
+    import time
+    import weakref
+
+    from indexer.build import build_index
+    from indexer.corpus import load_corpus
+    from indexer.taxonomy import load_taxonomy
+    from search import heap
+    from search.warm import warm
+
+    index_dir = tmp_path / "index"
+    items = list(load_corpus(good_corpus).testimonials)
+    labels = load_taxonomy(good_corpus / "taxonomy").labels()
+    build_index(items, index_dir, labels=labels)
+    handle = IndexHandle(index_dir)
+    old = handle.current()
+    warm(old)  # every cache a generation fills, filled
+    assert search(old, "infirmière", page_size=5).total >= 1
+    old_store = weakref.ref(old.store)
+    trims = heap.trims
+    del old
+    build_index(items, index_dir, labels=labels)
+    new = handle.current()
+    assert new.store is not old_store()
+    gc.collect()
+    assert old_store() is None, "the retired generation is still referenced"
+    deadline = time.monotonic() + 10
+    while heap.trims == trims and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert heap.trims == trims + 1
+    assert search(new, "infirmière", page_size=5).total >= 1
+
+
+def test_trimming_the_heap_is_available_on_this_c_library() -> None:
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("malloc_trim is glibc's; elsewhere trimming is a no-op")
+    from search import heap
+
+    assert heap.trim() is True
