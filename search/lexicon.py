@@ -155,8 +155,7 @@ def read_lexicon(generation_dir: Path) -> Lexicon:
 def lexicon(generation: Generation) -> Lexicon:
     """The lexicon of a generation, read once from its held files (an empty one when it has none)."""
 
-    def read() -> Lexicon:
-        data = generation.store.read_json(LEXICON)
+    def build(data: Any) -> Lexicon:
         return lexicon_from_data(data) if isinstance(data, dict) else Lexicon()
 
-    return generation.store.memo.get("lexicon", read)
+    return generation.store.from_file(LEXICON, build)

@@ -18,17 +18,18 @@ descriptor closes. Whoosh readers are not thread-safe: a small pool lends one pe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
 import threading
 import weakref
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,8 @@ from search import whoosh_fixes
 from search.errors import IndexDamaged, UnsafeIndex
 from search.layout import INDEX_NAME, META
 from search.lru import Lru, Memo
+
+T = TypeVar("T")
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int32]
@@ -226,6 +229,9 @@ class Store:
         self._lengths: dict[str, tuple[FloatArray, float]] = {}
         self.memo = Memo()
         """Values derived from the generation's files alone (its lexicon), whatever is hidden."""
+        # (fingerprint, value) by key, taken over from the store reused: see ``carry``
+        self._carry_lock = threading.Lock()
+        self._carried: dict[str, tuple[object, Any]] = reuse.carried() if reuse else {}
 
     @property
     def name(self) -> str:
@@ -248,6 +254,37 @@ class Store:
     def read_json(self, name: str) -> Any:
         """A JSON file of ours in this generation (``words.json``, ``lexicon.json``); None when absent."""
         return self._json(name)
+
+    def carry(self, key: str, fingerprint: object, build: Callable[[], T]) -> T:
+        """``build()``, or the value a store this one reuses built for the same ``key`` and an
+        equal ``fingerprint`` (what the value is made of). Values derived from a generation are
+        built again after an edit although almost all are unchanged: the lexicon (0.35 s at
+        100,000 testimonials) and the autocomplete's titles (0.6 s) need not be."""
+        with self._carry_lock:
+            known = self._carried.get(key)
+        if known is not None and known[0] == fingerprint:
+            return known[1]  # type: ignore[no-any-return]
+        value = build()
+        with self._carry_lock:
+            self._carried[key] = (fingerprint, value)
+        return value
+
+    def carried(self) -> dict[str, tuple[object, Any]]:
+        with self._carry_lock:
+            return dict(self._carried)
+
+    def digest(self, name: str) -> bytes:
+        """A digest of the bytes of our file ``name`` (``b"absent"`` when there is none)."""
+        try:
+            raw = self._storage.read_bytes(name)
+        except FileNotFoundError:
+            return b"absent"
+        return hashlib.blake2b(raw, digest_size=16).digest()
+
+    def from_file(self, name: str, build: Callable[[Any], T]) -> T:
+        """``build(read_json(name))``, once per store and carried over while the file's bytes
+        are unchanged (``carry``): an edit leaves ``lexicon.json`` as it was."""
+        return self.memo.get(f"file:{name}", lambda: self.carry(f"file:{name}", self.digest(name), lambda: build(self._json(name))))
 
     # ---------------------------------------------------------------------- readers
 

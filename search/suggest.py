@@ -33,6 +33,7 @@ import numpy as np
 from search.analysis import analyze, fold
 from search.generation import Generation
 from search.interests import interests
+from search.layout import LEXICON
 from search.lexicon import Lexicon, lexicon
 from search.metiers import testimonial_counts
 from search.schema import TEXT_FIELDS
@@ -110,17 +111,24 @@ class _Index:
         return self.items[start:stop]
 
 
+def _title_pairs(generation: Generation) -> Counter[tuple[str, str]]:
+    """How many live testimonials give each (title, fiche) pair: titles repeat, so each
+    distinct one is analysed once."""
+    titles = generation.store.column("profession_text")
+    codes = generation.store.column("rome")
+    return Counter((title, code or "") for live, title, code in zip(generation.live.tolist(), titles, codes) if live and title)
+
+
 class Professions:
     """Every title a métier goes by, each leading to its fiche: the volunteers' titles (shown in
     the most frequent spelling of those that analyse alike) and ROME's label in both genders."""
 
-    def __init__(self, generation: Generation) -> None:
-        titles = generation.store.column("profession_text")
-        codes = generation.store.column("rome")
+    def __init__(self, generation: Generation, pairs: Counter[tuple[str, str]] | None = None) -> None:
+        """``pairs``: ``_title_pairs(generation)`` when already counted."""
         spellings: dict[tuple[str, ...], Counter[str]] = {}
         fiches: dict[tuple[str, ...], Counter[str]] = {}
-        # (title, fiche) pairs counted first: titles repeat, each distinct one is analysed once
-        pairs = Counter((title, code or "") for live, title, code in zip(generation.live.tolist(), titles, codes) if live and title)
+        if pairs is None:
+            pairs = _title_pairs(generation)
         for (title, code), n in pairs.items():
             key = tuple(analyze(title)) or (fold(title),)
             spellings.setdefault(key, Counter())[title] += n
@@ -225,8 +233,16 @@ class Filters:
 
 
 def professions(generation: Generation) -> Professions:
-    """The generation's métier titles, built on first use."""
-    return generation.memo.get("professions", lambda: Professions(generation))
+    """The generation's métier titles, built on first use; those of the generation an edit
+    replaced when its titles and lexicon are the same (``Store.carry``)."""
+
+    def carried() -> Professions:
+        pairs = _title_pairs(generation)
+        # a hash, not the pairs: kept as long as the store (1 in 2**64 of taking another's titles)
+        fingerprint = (len(pairs), hash(frozenset(pairs.items())), generation.store.digest(LEXICON))
+        return generation.store.carry("professions", fingerprint, lambda: Professions(generation, pairs))
+
+    return generation.memo.get("professions", carried)
 
 
 def filters(generation: Generation) -> Filters:

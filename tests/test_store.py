@@ -156,3 +156,39 @@ def test_trimming_the_heap_is_available_on_this_c_library() -> None:
     from search import heap
 
     assert heap.trim() is True
+
+
+def test_an_edit_carries_over_what_it_leaves_unchanged_and_rebuilds_the_rest(good_corpus: Path, tmp_path: Path) -> None:
+    """After an edit, the lexicon and the autocomplete's titles are taken over from the generation
+    replaced when what they are made of is unchanged (Store.carry) — the same objects — and built
+    again when a title changed."""
+    import dataclasses
+
+    from indexer.build import build_index, update_index
+    from indexer.corpus import load_corpus
+    from indexer.taxonomy import load_taxonomy
+    from search.lexicon import lexicon
+    from search.suggest import professions
+
+    index_dir = tmp_path / "index"
+    items = list(load_corpus(good_corpus).testimonials)
+    labels = load_taxonomy(good_corpus / "taxonomy").labels()
+    build_index(items, index_dir, labels=labels)
+    handle = IndexHandle(index_dir)
+    old = handle.current()
+    titles, lex = professions(old), lexicon(old)
+    n = next(n for n, t in enumerate(items) if t.id == "moussa-boulanger")
+
+    moved = dataclasses.replace(items[n], region="FR-BRE", content_hash="moved")
+    update_index(items[:n] + [moved] + items[n + 1:], index_dir, labels=labels)
+    edited = handle.current()
+    assert edited.name != old.name
+    assert professions(edited) is titles and lexicon(edited) is lex
+
+    renamed = dataclasses.replace(items[n], profession="Chocolatier", content_hash="renamed")
+    update_index(items[:n] + [renamed] + items[n + 1:], index_dir, labels=labels)
+    changed = handle.current()
+    assert professions(changed) is not titles
+    assert [s.text for _, s in professions(changed).find("chocol", {})] == ["Chocolatier"]
+    assert not professions(changed).find("boulang", {})  # the only baker is now a chocolatier
+    assert [s.text for _, s in titles.find("boulang", {})] == ["Boulanger"]
