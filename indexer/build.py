@@ -10,6 +10,8 @@ This module is the only writer of Whoosh; ``search.store`` is the only reader.
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import shutil
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
@@ -32,6 +34,8 @@ from search.schema import bloomr_schema
 from search.store import segment_readers
 from search.vocabulary import read_counts, stored_words, surface_words, write_counts
 from search.whoosh_fixes import TrackingStorage, segment_prefixes
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while documents are written."""
@@ -101,15 +105,21 @@ def _writer(ix: whoosh_index.Index, *, procs: int = 1, limitmb: int = 128) -> Se
     return ix.writer(limitmb=limitmb)
 
 
-def _verify(path: Path, expected: int) -> None:
-    """Open the new generation as a reader would and check its count; raises IndexDamaged."""
+def _verify(path: Path, expected: int, *, verified: frozenset[str] = frozenset()) -> None:
+    """Open the new generation as a reader would and check its count; raises IndexDamaged.
+    ``verified``: segments (ids) whose files were checked when the generation they come from
+    was published: their documents are counted, not read again (0.25 s of an edit at 100k)."""
     storage = TrackingStorage(str(path))
     try:
         ix = storage.open_index(INDEX_NAME)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
             ids: list[str] = []
+            trusted = 0
             for segment, _ in segment_readers(searcher.reader()):
+                if segment.segment().segment_id() in verified:
+                    trusted += segment.doc_count()
+                    continue
                 gone = segment.deleted_docs_set if segment.has_deletions() else frozenset()
                 ids.extend(doc_id for n, doc_id in enumerate(segment.column_reader("id")) if n not in gone)
         known = GENERATION_FILES | {f"{INDEX_NAME}_WRITELOCK", f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
@@ -128,17 +138,33 @@ def _verify(path: Path, expected: int) -> None:
             f"La nouvelle génération {path.name} contient des fichiers inconnus\u00a0: {', '.join(foreign[:5])}.",
             remedy="La génération en service est conservée\u202f; relancez bloomr index.",
         )
-    if count != expected or len(ids) != expected:
+    if count != expected or len(ids) + trusted != expected:
         raise IndexDamaged(
             f"La nouvelle génération {path.name} contient {count} témoignages au lieu de {expected}.",
             remedy="La génération en service est conservée ; relancez bloomr index.",
         )
 
 
-def _publish(index_dir: Path, tmp: Path, name: str, expected: int) -> tuple[str | None, tuple[str, ...]]:
-    """fsync, verify, rename into place, switch ``current``; returns (previous, pruned)."""
+def _shared_segments(tmp: Path, source: Path) -> frozenset[str]:
+    """Ids of the segments whose file in ``tmp`` is ``source``'s own (a hard link, never
+    modified since: Whoosh writes a new segment for any change but deletions)."""
+    shared = set()
+    for path in tmp.glob("*.seg"):
+        try:
+            if os.path.samefile(path, source / path.name):
+                shared.add(path.stem)
+        except OSError:
+            continue
+    return frozenset(shared)
+
+
+def _publish(
+    index_dir: Path, tmp: Path, name: str, expected: int, *, copied_from: Path | None = None
+) -> tuple[str | None, tuple[str, ...]]:
+    """fsync, verify, rename into place, switch ``current``; returns (previous, pruned).
+    ``copied_from``: the published generation ``tmp`` was copied from (an update)."""
     gens.fsync_tree(tmp)
-    _verify(tmp, expected)
+    _verify(tmp, expected, verified=_shared_segments(tmp, copied_from) if copied_from else frozenset())
     final = index_dir / name
     tmp.rename(final)
     gens.fsync_dir(index_dir)
@@ -181,6 +207,26 @@ def read_sources(generation_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
+def _corpus_frozen(build: F) -> F:
+    """``build`` run with the objects alive before it (the corpus: 100,000 testimonials are
+    millions of objects) kept out of the cyclic collector's passes, then handed back.
+
+    Each of the collector's full passes walked them all: encoding an edit's ``sources.json``
+    took 0.6 s instead of 0.12 s, most of an edit. ``gc.freeze`` is also what Python's
+    documentation advises before forking (the build's second writer process).
+    """
+
+    @functools.wraps(build)
+    def frozen(*args: Any, **kwargs: Any) -> Any:
+        gc.freeze()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return cast(F, frozen)
+
+
 @contextmanager
 def _scratch(tmp: Path, action: str) -> Iterator[None]:
     """A generation being written in ``tmp``: removed on any failure, an OSError (disk full,
@@ -198,6 +244,7 @@ def _scratch(tmp: Path, action: str) -> Iterator[None]:
         raise
 
 
+@_corpus_frozen
 def build_index(
     testimonials: Iterable[Testimonial],
     index_dir: Path,
@@ -372,6 +419,7 @@ def _rewrite(
         return int(searcher.doc_count())
 
 
+@_corpus_frozen
 def update_index(
     testimonials: Iterable[Testimonial],
     index_dir: Path,
@@ -422,7 +470,7 @@ def update_index(
         if lexicon is not None:  # replaces the copied file, never writes through its hard link
             write_lexicon(tmp, lexicon)
         _write_metadata(tmp, name, list(published.values()), labels, withdrawn)
-        previous, pruned = _publish(index_dir, tmp, name, len(published))
+        previous, pruned = _publish(index_dir, tmp, name, len(published), copied_from=index_dir / current)
     return BuildReport(
         generation=name,
         indexed=len(published),

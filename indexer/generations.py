@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -89,11 +90,16 @@ def read_json(path: Path) -> dict[str, object]:
     return data
 
 
-def write_json(path: Path, data: dict[str, object]) -> None:
-    """Write a JSON object atomically and durably (temporary file, fsync, rename)."""
+def write_json(path: Path, data: Mapping[str, object], *, sort_keys: bool = True) -> None:
+    """Write a JSON object atomically and durably (temporary file, fsync, rename).
+
+    ``json.dumps``, not ``json.dump``: only the one-shot encoder is C (a generation's 13 MB
+    ``sources.json`` at 100,000 testimonials took 0.6 s to stream, a sixth of an edit).
+    """
     tmp = path.with_name(f".{path.name}.tmp")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

@@ -15,13 +15,12 @@ The shape (``format`` 1) is documented in docs/contracts.md.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from indexer.generations import write_json
 from indexer.labels import label_phrases, title_phrases
 from indexer.places import Place, department_numbers, known_places
 from indexer.rome import Rome
@@ -293,10 +292,4 @@ def _genders(rome: Rome | None, code: str, label: str) -> tuple[str, str]:
 def write_lexicon(generation_dir: Path, lexicon: Mapping[str, Any]) -> None:
     """Write ``lexicon.json`` into a generation being built, by a new file renamed into place
     (an update's generation holds hard links to the serving one's files: never write through them)."""
-    path = Path(generation_dir) / LEXICON_FILE
-    tmp = path.with_name(f".{LEXICON_FILE}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(lexicon, handle, ensure_ascii=False, separators=(",", ":"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_json(Path(generation_dir) / LEXICON_FILE, lexicon, sort_keys=False)

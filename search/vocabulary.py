@@ -70,8 +70,9 @@ def read_counts(generation_dir: Path) -> dict[str, int]:
 def write_counts(generation_dir: Path, counts: Mapping[str, int]) -> None:
     kept = {word: df for word, df in sorted(counts.items()) if df > 0}
     tmp = generation_dir / f".{VOCABULARY}.tmp"
+    text = json.dumps(kept, ensure_ascii=False, separators=(",", ":"))  # the C encoder: json.dump streams in Python
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(kept, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, generation_dir / VOCABULARY)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from indexer import generations as gens
-from indexer.build import BuildReport, _publish, _verify, build_index, read_sources, rollback, update_index
+from indexer.build import (
+    BuildReport, _link_copy, _publish, _shared_segments, _verify, build_index, read_sources, rollback, update_index,
+)
 from indexer.corpus import load_corpus
 from indexer.taxonomy import load_taxonomy
 from search.errors import IndexDamaged, IndexMissing
@@ -277,3 +279,39 @@ def test_the_update_merge_policy_never_rewrites_a_large_segment(good_corpus: Pat
     assert segments[0] == (built, 7), "the large segment was rewritten"
     assert sum(live for _, live in segments) == 8
     assert len(segments) <= MERGE_FACTOR
+
+
+def test_an_update_reads_again_only_the_segments_it_did_not_share(good_corpus: Path, tmp_path: Path) -> None:
+    """Segments hard-linked from the published generation were verified when it was published:
+    an update counts their documents without reading their ids again; any other file is read."""
+    index_dir = tmp_path / "index"
+    report = build(good_corpus, index_dir)
+    source = index_dir / report.generation
+    tmp = tmp_path / "copy"
+    _link_copy(source, tmp)
+    segments = {p.stem for p in source.glob("*.seg")}
+    assert segments and _shared_segments(tmp, source) == segments
+    rewritten = sorted(tmp.glob("*.seg"))[0]
+    data = rewritten.read_bytes()
+    rewritten.unlink()
+    rewritten.write_bytes(data)  # same bytes, another file: not the published one's
+    assert _shared_segments(tmp, source) == segments - {rewritten.stem}
+    _verify(tmp, 8, verified=segments)
+    with pytest.raises(IndexDamaged) as caught:  # trusted segments still count
+        _verify(tmp, 9, verified=segments)
+    assert "8 témoignages au lieu de 9" in caught.value.message
+
+
+def test_builds_hand_back_the_objects_they_keep_out_of_the_collector(good_corpus: Path, tmp_path: Path) -> None:
+    """A build freezes what was alive before it (gc.freeze) and unfreezes it after, failed or not:
+    a server that moderates submissions must not keep objects out of the collector for good."""
+    import gc
+
+    index_dir = tmp_path / "index"
+    build(good_corpus, index_dir)
+    assert gc.get_freeze_count() == 0
+    update(good_corpus, index_dir)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(Exception):
+        build_index([object()], index_dir, labels={})  # type: ignore[list-item]
+    assert gc.get_freeze_count() == 0
