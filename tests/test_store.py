@@ -5,10 +5,15 @@ from __future__ import annotations
 import gc
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from indexer.build import build_index
+from indexer.corpus import load_corpus
+from indexer import model
+from indexer.taxonomy import load_taxonomy
 from search import store as store_module
 from search.generation import open_generation
 from search.index import IndexHandle
@@ -21,6 +26,15 @@ def rss_mb() -> float:
     with open("/proc/self/statm", encoding="ascii") as handle:
         resident_pages = int(handle.read().split()[1])
     return resident_pages * 4096 / 2**20
+
+
+def built(corpus: Path, tmp_path: Path) -> tuple[Path, list[model.Testimonial], dict[str, Any]]:
+    """(index directory, testimonials, labels) of ``corpus`` built into ``tmp_path/index``."""
+    index_dir = tmp_path / "index"
+    items = list(load_corpus(corpus).testimonials)
+    labels = load_taxonomy(corpus / "taxonomy").labels()
+    build_index(items, index_dir, labels=labels)
+    return index_dir, items, labels
 
 
 def test_a_generation_deleted_under_its_reader_keeps_serving(index_dir: Path, tmp_path: Path) -> None:
@@ -71,16 +85,11 @@ def test_a_store_reopened_after_an_edit_reuses_the_segments_it_shares(good_corpu
     they are the values a fresh open reads."""
     import dataclasses
 
-    from indexer.build import build_index, update_index
-    from indexer.corpus import load_corpus
-    from indexer.taxonomy import load_taxonomy
+    from indexer.build import update_index
     from search.facet_specs import FACETS
     from search.schema import TEXT_FIELDS
 
-    index_dir = tmp_path / "index"
-    items = list(load_corpus(good_corpus).testimonials)
-    labels = load_taxonomy(good_corpus / "taxonomy").labels()
-    build_index(items, index_dir, labels=labels)
+    index_dir, items, labels = built(good_corpus, tmp_path)
     before = IndexHandle(index_dir).current()
     for field in TEXT_FIELDS:
         before.store.lengths(field)
@@ -119,16 +128,10 @@ def test_a_retired_generation_is_freed_and_its_memory_given_back(good_corpus: Pa
     import time
     import weakref
 
-    from indexer.build import build_index
-    from indexer.corpus import load_corpus
-    from indexer.taxonomy import load_taxonomy
     from search import heap
     from search.warm import warm
 
-    index_dir = tmp_path / "index"
-    items = list(load_corpus(good_corpus).testimonials)
-    labels = load_taxonomy(good_corpus / "taxonomy").labels()
-    build_index(items, index_dir, labels=labels)
+    index_dir, items, labels = built(good_corpus, tmp_path)
     handle = IndexHandle(index_dir)
     old = handle.current()
     warm(old)  # every cache a generation fills, filled
@@ -164,16 +167,11 @@ def test_an_edit_carries_over_what_it_leaves_unchanged_and_rebuilds_the_rest(goo
     again when a title changed."""
     import dataclasses
 
-    from indexer.build import build_index, update_index
-    from indexer.corpus import load_corpus
-    from indexer.taxonomy import load_taxonomy
+    from indexer.build import update_index
     from search.lexicon import lexicon
     from search.suggest import professions
 
-    index_dir = tmp_path / "index"
-    items = list(load_corpus(good_corpus).testimonials)
-    labels = load_taxonomy(good_corpus / "taxonomy").labels()
-    build_index(items, index_dir, labels=labels)
+    index_dir, items, labels = built(good_corpus, tmp_path)
     handle = IndexHandle(index_dir)
     old = handle.current()
     titles, lex = professions(old), lexicon(old)
