@@ -388,19 +388,19 @@ class Store:
         return self._postings.get((field, token), lambda: self._read_postings(field, token))
 
     def _read_postings(self, field: str, token: str) -> Postings:
+        ids: list[IntArray] = []
+        weights: list[FloatArray] = []
         with self._reader() as searcher:
             reader: Any = searcher.reader()
             if (field, token) not in reader:
                 return _EMPTY
-            matcher = reader.postings(field, token)
-            # typed arrays, not lists: millions of Python ints would stay in the allocator
-            ids = array("i")
-            weights = array("f")
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-        return Postings(np.frombuffer(ids, dtype=np.int32).copy(), np.frombuffer(weights, dtype=np.float32).copy())
+            for leaf, offset in segment_readers(reader):
+                found, weighed = whoosh_fixes.segment_postings(leaf, field, token)
+                ids.append((found + offset).astype(np.int32))
+                weights.append(weighed)
+        docnums, values = np.concatenate(ids), np.concatenate(weights)
+        live = ~self.deleted[docnums]  # Whoosh's matcher skipped the deleted documents
+        return Postings(docnums[live], values[live])
 
     def known(self, token: str, fields: Iterable[str]) -> bool:
         """Whether ``token`` occurs in any of ``fields``."""

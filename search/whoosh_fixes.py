@@ -3,6 +3,7 @@
 - ``ViewFile`` (a fix, applied when ``search`` is imported): compound segments read in place.
 - ``segment_lengths``: a segment's field lengths in one read of its length column.
 - ``segment_prefixes``: the file-name prefixes of an index's segments (checking a new generation).
+- ``segment_postings``: a term's postings in one segment as arrays, a block at a time.
 - ``TrackingStorage``: a storage that closes the files Whoosh leaks when a segment is damaged.
 
 ``tests/test_whoosh_fixes.py`` fails when Whoosh changes under any of them.
@@ -23,10 +24,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.filedb import compound
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 _BYTE_LENGTHS = np.asarray([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -109,6 +111,50 @@ def segment_lengths(segment_reader: Any, field: str, count: int) -> npt.NDArray[
         lengths: npt.NDArray[np.float32] = _BYTE_LENGTHS[raw]
         return lengths
     return np.asarray([segment_reader.doc_field_length(d, field) for d in range(count)], dtype=np.float32)
+
+
+def segment_postings(segment_reader: Any, field: str, token: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """(document numbers in the segment, weights) of ``token`` in ``field``, deleted documents
+    included (the caller masks them); empty arrays when the segment lacks the term.
+
+    Whoosh's matcher hands out one posting per call (``id()``, ``weight()``, ``next()``): a common
+    word's 30,000 postings at 100,000 testimonials took 0.3 s of a results page the first time.
+    Its posting file is a chain of blocks, each a pickled (delta-coded ids, weights) tuple:
+    read here a block at a time with numpy, as ``W3LeafMatcher`` would decode them.
+    """
+    if (field, token) not in segment_reader:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    matcher = segment_reader.postings(field, token)
+    if isinstance(matcher, FilterMatcher):  # the deletions filter (the caller masks them)…
+        matcher = matcher.child
+        matcher.reset()  # … had moved it past the first deleted documents
+    if type(matcher) is not W3LeafMatcher:  # another codec: the matcher's own way
+        ids_list: list[int] = []
+        weights_list: list[float] = []
+        while matcher.is_active():
+            ids_list.append(matcher.id())
+            weights_list.append(matcher.weight())
+            matcher.next()
+        return np.asarray(ids_list, dtype=np.int64), np.asarray(weights_list, dtype=np.float32)
+    ids: list[npt.NDArray[np.int64]] = []
+    weights: list[npt.NDArray[np.float32]] = []
+    while not matcher._atend:
+        if matcher._data is None:
+            matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        block = np.asarray(raw_ids, dtype=np.int64)
+        ids.append(block if matcher._byteids else np.cumsum(block))
+        if raw_weights is None:
+            weights.append(np.ones(count, dtype=np.float32))
+        elif isinstance(raw_weights, float):
+            weights.append(np.full(count, raw_weights, dtype=np.float32))
+        else:
+            weights.append(np.asarray(raw_weights, dtype=np.float32))
+        matcher._next_block()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
 
 
 def segment_prefixes(ix: Any) -> tuple[str, ...]:

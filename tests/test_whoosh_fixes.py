@@ -41,3 +41,42 @@ def test_subset_is_a_view_too() -> None:
     whole = ViewFile(memoryview(b"0123456789"), name="x")
     part = whole.subset(2, 5)
     assert isinstance(part, ViewFile) and part.read(5) == b"23456"
+
+
+def test_postings_read_by_blocks_are_whoosh_s_own(good_corpus: Path, tmp_path: Path) -> None:
+    """Every term of every text field, on an index of several segments with a deleted document:
+    the postings the store reads a block at a time (search.whoosh_fixes.segment_postings) are
+    those Whoosh's matcher hands out one by one, deleted documents left out."""
+    import dataclasses
+
+    import numpy as np
+
+    from indexer.build import build_index, update_index
+    from indexer.corpus import load_corpus
+    from indexer.taxonomy import load_taxonomy
+    from search.schema import TEXT_FIELDS
+
+    index_dir = tmp_path / "index"
+    items = list(load_corpus(good_corpus).testimonials)
+    labels = load_taxonomy(good_corpus / "taxonomy").labels()
+    build_index(items, index_dir, labels=labels)
+    edited = dataclasses.replace(items[0], content_hash="edited")
+    update_index([edited] + items[1:], index_dir, labels=labels)
+    store = IndexHandle(index_dir).current().store
+    assert len(store.segments) == 2 and store.deleted.sum() == 1
+    checked = 0
+    with store.whoosh_searcher() as searcher:
+        reader = searcher.reader()
+        for field in TEXT_FIELDS:
+            for token in {text for text in reader.field_terms(field)}:
+                matcher = reader.postings(field, token)
+                ids, weights = [], []
+                while matcher.is_active():
+                    ids.append(matcher.id())
+                    weights.append(matcher.weight())
+                    matcher.next()
+                found = store.postings(field, token)
+                assert found.docnums.tolist() == ids, (field, token)
+                assert np.allclose(found.weights, np.asarray(weights, dtype=np.float32)), (field, token)
+                checked += 1
+    assert checked > 300
