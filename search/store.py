@@ -274,12 +274,17 @@ class Store:
             return dict(self._carried)
 
     def digest(self, name: str) -> bytes:
-        """A digest of the bytes of our file ``name`` (``b"absent"`` when there is none)."""
-        try:
-            raw = self._storage.read_bytes(name)
-        except FileNotFoundError:
-            return b"absent"
-        return hashlib.blake2b(raw, digest_size=16).digest()
+        """A digest of the bytes of our file ``name`` (``b"absent"`` when there is none), read
+        once per store (the lexicon's and the autocomplete's fingerprints both use it)."""
+
+        def read() -> bytes:
+            try:
+                raw = self._storage.read_bytes(name)
+            except FileNotFoundError:
+                return b"absent"
+            return hashlib.blake2b(raw, digest_size=16).digest()
+
+        return self.memo.get(f"digest:{name}", read)
 
     def from_file(self, name: str, build: Callable[[Any], T]) -> T:
         """``build(read_json(name))``, once per store and carried over while the file's bytes
